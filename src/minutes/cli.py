@@ -1,0 +1,221 @@
+"""The `minutes` command: process, enqueue, run workers, inspect and export meetings."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+import typer
+from procrastinate import App
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from minutes import exports, jobs
+from minutes.config import Settings, SettingsError, load_settings
+from minutes.db import connect, resolve_database_url
+from minutes.db import meetings as store
+from minutes.db.migrate import migrate
+from minutes.logs import configure_logging
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+app.add_typer(db_app, name="db")
+
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True)
+
+Format = Annotated[exports.Format, typer.Option("--format", "-f", help="txt | json | srt | vtt")]
+Title = Annotated[str | None, typer.Option(help="Meeting title (default: the file name).")]
+Language = Annotated[str | None, typer.Option(help="Language code, e.g. en; default detects it.")]
+Model = Annotated[str | None, typer.Option(help="Speech model: base, tiny.en, a name or a path.")]
+
+
+def _settings() -> Settings:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    configure_logging(settings)
+    return settings
+
+
+def _source(source: str) -> str:
+    """URLs pass through; local paths become absolute so any worker's cwd finds them."""
+    if urlsplit(source).scheme.lower() in ("http", "https", "s3", "file"):
+        return source
+    return str(Path(source).expanduser().absolute())
+
+
+def _create(
+    url: str, source: str, title: str | None, language: str | None, model: str | None
+) -> store.Meeting:
+    options = {key: value for key, value in {"language": language, "model": model}.items() if value}
+    with connect(url) as conn:
+        return store.create_meeting(
+            conn,
+            audio_url=_source(source),
+            title=title or Path(urlsplit(source).path).name,
+            options=options,
+        )
+
+
+def _load(url: str, meeting_id: UUID) -> tuple[store.Meeting, list[Any]]:
+    with connect(url) as conn:
+        meeting = store.get_meeting(conn, meeting_id)
+        if meeting is None:
+            err.print(f"[red]error:[/red] no meeting {meeting_id}")
+            raise typer.Exit(1)
+        return meeting, store.get_segments(conn, meeting_id)
+
+
+@app.command()
+def process(
+    source: Annotated[str, typer.Argument(help="A file path or an http(s) URL.")],
+    title: Title = None,
+    language: Language = None,
+    model: Model = None,
+    fmt: Format = "txt",
+) -> None:
+    """Process one recording now, with a worker in this process, and print the result."""
+    settings = _settings()
+    url = resolve_database_url(settings)
+    meeting = _create(url, source, title, language, model)
+    err.print(f"meeting [bold]{meeting.id}[/bold]")
+    finished = asyncio.run(_process_until_finished(settings, url, meeting.id))
+    meeting, segments = _load(url, finished.id)
+    if meeting.status == "failed":
+        err.print(f"[red]failed:[/red] {meeting.error_message}")
+        raise typer.Exit(1)
+    sys.stdout.write(exports.render(meeting, segments, fmt))
+
+
+async def _process_until_finished(settings: Settings, url: str, meeting_id: UUID) -> store.Meeting:
+    app, resources = jobs.create_app(settings, url)
+    try:
+        async with app.open_async():
+            worker = asyncio.create_task(
+                jobs.run_worker(app, settings, install_signal_handlers=False)
+            )
+            try:
+                return await _follow(app, url, meeting_id, worker)
+            finally:
+                worker.cancel()
+                await asyncio.gather(worker, return_exceptions=True)
+    finally:
+        resources.close()
+
+
+async def _follow(
+    app: App, url: str, meeting_id: UUID, worker: asyncio.Task[None]
+) -> store.Meeting:
+    """Show stage and percent on stderr until the meeting is finished."""
+    columns = (
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
+    with connect(url) as conn, Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("queued", total=100)
+        while True:
+            meeting = await asyncio.to_thread(store.get_meeting, conn, meeting_id)
+            assert meeting is not None
+            bar.update(task, completed=meeting.progress, description=meeting.stage or "queued")
+            if meeting.finished:
+                return meeting
+            if worker.done():
+                worker.result()
+                raise RuntimeError("the worker stopped before the meeting finished")
+            await asyncio.sleep(0.25)
+
+
+@app.command()
+def enqueue(
+    source: Annotated[str, typer.Argument(help="A file path or an http(s) URL.")],
+    title: Title = None,
+    language: Language = None,
+    model: Model = None,
+) -> None:
+    """Queue a recording for the workers and print its meeting id."""
+    settings = _settings()
+    url = resolve_database_url(settings)
+    out.print(str(_create(url, source, title, language, model).id))
+
+
+@app.command()
+def worker(
+    queues: Annotated[
+        str | None, typer.Option(help=f"Comma-separated, of {', '.join(jobs.QUEUES)}; default all.")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Jobs run at once.")] = 1,
+    once: Annotated[bool, typer.Option(help="Stop when the queues are empty.")] = False,
+) -> None:
+    """Run a worker until SIGTERM/SIGINT (running jobs finish or are released)."""
+    settings = _settings()
+    url = resolve_database_url(settings)
+    app, resources = jobs.create_app(settings, url)
+    names = [name.strip() for name in queues.split(",")] if queues else None
+
+    async def run() -> None:
+        async with app.open_async():
+            await jobs.run_worker(app, settings, queues=names, concurrency=concurrency, once=once)
+
+    try:
+        asyncio.run(run())
+    finally:
+        resources.close()
+
+
+@app.command()
+def status(meeting_id: Annotated[UUID | None, typer.Argument()] = None) -> None:
+    """Show one meeting, or the latest ones."""
+    settings = _settings()
+    url = resolve_database_url(settings)
+    with connect(url) as conn:
+        if meeting_id is None:
+            rows = store.list_meetings(conn)
+        else:
+            found = store.get_meeting(conn, meeting_id)
+            if found is None:
+                err.print(f"[red]error:[/red] no meeting {meeting_id}")
+                raise typer.Exit(1)
+            rows = [found]
+    table = Table("id", "title", "status", "stage", "progress", "duration", "error")
+    for meeting in rows:
+        table.add_row(
+            str(meeting.id),
+            meeting.title or "",
+            meeting.status,
+            meeting.stage or "",
+            f"{meeting.progress:.0f}%",
+            f"{meeting.duration_seconds:.1f} s" if meeting.duration_seconds else "",
+            meeting.error_message or "",
+        )
+    out.print(table)
+
+
+@app.command()
+def export(meeting_id: UUID, fmt: Format = "txt") -> None:
+    """Print a meeting's transcript in one of the export formats."""
+    settings = _settings()
+    meeting, segments = _load(resolve_database_url(settings), meeting_id)
+    sys.stdout.write(exports.render(meeting, segments, fmt))
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Apply pending migrations (the embedded database is migrated automatically)."""
+    settings = _settings()
+    url = settings.database_url or resolve_database_url(settings)
+    with connect(url) as conn:
+        applied = migrate(conn)
+    for migration in applied:
+        out.print(f"applied {migration.version:04d} {migration.name}")
+    if not applied:
+        out.print("database is up to date")

@@ -1,0 +1,100 @@
+"""Settings from `MINUTES_*` environment variables and an optional `.env` file.
+
+Every knob lives here so a team can see, in one place, what a deployment can change.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "MINUTES_"
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "minutes"
+
+
+class SettingsError(ValueError):
+    """A setting is invalid; the message names the environment variable to fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str = Field(
+        "", description="Postgres URL; empty starts an embedded Postgres in the data dir."
+    )
+    data_dir: Path = Field(default_factory=_default_data_dir)
+
+    whisper_model: str = Field(
+        "base", description="`base`, `tiny.en` (bundled), a faster-whisper name or a local path."
+    )
+    language: str | None = Field(None, description="Force a language code; empty detects it.")
+    device: Literal["cpu", "cuda", "auto"] = "cpu"
+    compute_type: str = Field("default", description="`default`: int8 on CPU, float16 on CUDA.")
+    cpu_threads: int = Field(0, ge=0, description="0 uses every core.")
+    beam_size: int = Field(5, ge=1, le=20)
+
+    max_file_bytes: int = Field(500_000_000, gt=0)
+    max_duration_seconds: float = Field(6 * 3600, gt=0)
+    source_roots: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Directories local sources may come from (os.pathsep-separated); "
+        "empty allows the home directory, the working directory and the data dir.",
+    )
+    http_timeout_seconds: float = Field(30.0, gt=0)
+
+    max_attempts: int = Field(4, ge=1, description="Tries of a stage on transient errors.")
+    retry_base_seconds: int = Field(2, ge=1, description="Exponential backoff base.")
+    heartbeat_seconds: float = Field(10.0, gt=0)
+    stalled_after_seconds: float = Field(30.0, gt=0)
+    shutdown_timeout_seconds: float = Field(30.0, ge=0)
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "console"] = "auto"
+
+    @field_validator("source_roots", mode="before")
+    @classmethod
+    def _split_roots(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.split(os.pathsep) if part]
+        return value
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _empty_language_detects(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @cached_property
+    def allowed_source_roots(self) -> list[Path]:
+        roots = self.source_roots or [Path.home(), Path.cwd(), self.data_dir]
+        return [root.expanduser().resolve() for root in roots]
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into one message per variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            field = str(item["loc"][0]) if item["loc"] else "?"
+            problems.append(f"{ENV_PREFIX}{field.upper()}: {item['msg']}")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None

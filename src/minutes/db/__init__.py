@@ -1,0 +1,46 @@
+"""Postgres: where meetings, results and the job queue live."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from minutes.config import Settings
+from minutes.db.embedded import start_embedded_postgres
+from minutes.db.migrate import migrate
+
+Connection = psycopg.Connection[dict[str, Any]]
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """The configured server, or the embedded one, migrated and ready to use."""
+    if settings.database_url:
+        return settings.database_url
+    url = start_embedded_postgres(settings.data_dir)
+    with connect(url) as conn:
+        migrate(conn)
+    return url
+
+
+@contextmanager
+def connect(url: str) -> Iterator[Connection]:
+    with psycopg.connect(url, row_factory=dict_row, autocommit=True) as conn:
+        yield conn
+
+
+def open_pool(url: str, max_size: int = 4) -> ConnectionPool[Connection]:
+    """A small pool for stage code; connections are checked before use so restarts heal."""
+    pool: ConnectionPool[Connection] = ConnectionPool(
+        url,
+        min_size=1,
+        max_size=max_size,
+        kwargs={"row_factory": dict_row, "autocommit": True},
+        check=ConnectionPool.check_connection,
+        open=True,
+    )
+    return pool

@@ -1,0 +1,165 @@
+"""Queries on meetings, their transcript segments and their event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+from pydantic import BaseModel
+
+from minutes.db import Connection
+from minutes.transcript import Segment
+
+Status = Literal["pending", "processing", "completed", "failed"]
+FINISHED: frozenset[str] = frozenset({"completed", "failed"})
+
+
+class Meeting(BaseModel):
+    id: UUID
+    title: str | None
+    status: Status
+    stage: str | None
+    progress: float
+    audio_url: str | None
+    audio_storage_path: str | None
+    duration_seconds: float | None
+    error_message: str | None
+    processed_by: str | None
+    language: str | None
+    options: dict[str, Any]
+    source_sha256: str | None
+    user_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def source(self) -> str | None:
+        """Where the recording comes from: the stored upload first, else the URL or path."""
+        return self.audio_storage_path or self.audio_url
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+_MEETING_COLUMNS = ", ".join(Meeting.model_fields)
+
+
+def create_meeting(
+    conn: Connection, *, audio_url: str, title: str | None, options: dict[str, Any]
+) -> Meeting:
+    """Insert a pending meeting; the database trigger queues its first stage."""
+    row = conn.execute(
+        f"INSERT INTO meetings (title, audio_url, options) VALUES (%s, %s, %s)"
+        f" RETURNING {_MEETING_COLUMNS}",
+        (title, audio_url, Jsonb(options)),
+    ).fetchone()
+    return Meeting.model_validate(row)
+
+
+def get_meeting(conn: Connection, meeting_id: UUID) -> Meeting | None:
+    row = conn.execute(
+        f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = %s", (meeting_id,)
+    ).fetchone()
+    return Meeting.model_validate(row) if row else None
+
+
+def list_meetings(conn: Connection, limit: int = 20) -> list[Meeting]:
+    rows = conn.execute(
+        f"SELECT {_MEETING_COLUMNS} FROM meetings ORDER BY created_at DESC LIMIT %s", (limit,)
+    ).fetchall()
+    return [Meeting.model_validate(row) for row in rows]
+
+
+def start_stage(
+    conn: Connection, meeting_id: UUID, stage: str, worker: str, progress: float
+) -> None:
+    conn.execute(
+        "UPDATE meetings SET status = 'processing', stage = %s, processed_by = %s,"
+        " progress = GREATEST(progress, %s), error_message = NULL WHERE id = %s",
+        (stage, worker, progress, meeting_id),
+    )
+
+
+def set_progress(conn: Connection, meeting_id: UUID, progress: float) -> None:
+    conn.execute(
+        "UPDATE meetings SET progress = %s WHERE id = %s AND status = 'processing'",
+        (progress, meeting_id),
+    )
+
+
+def complete_meeting(conn: Connection, meeting_id: UUID) -> None:
+    conn.execute(
+        "UPDATE meetings SET status = 'completed', progress = 100 WHERE id = %s", (meeting_id,)
+    )
+
+
+def fail_meeting(conn: Connection, meeting_id: UUID, message: str) -> None:
+    conn.execute(
+        "UPDATE meetings SET status = 'failed', error_message = %s WHERE id = %s",
+        (message, meeting_id),
+    )
+
+
+def update_meeting(conn: Connection, meeting_id: UUID, **columns: Any) -> None:
+    """Set stage results on the meeting row (column names come from code, never users)."""
+    assignments = ", ".join(f"{name} = %s" for name in columns)
+    conn.execute(
+        f"UPDATE meetings SET {assignments} WHERE id = %s", (*columns.values(), meeting_id)
+    )
+
+
+def add_event(
+    conn: Connection,
+    meeting_id: UUID,
+    kind: str,
+    stage: str | None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        "INSERT INTO meeting_events (meeting_id, kind, stage, detail) VALUES (%s, %s, %s, %s)",
+        (meeting_id, kind, stage, Jsonb(detail or {})),
+    )
+
+
+def list_events(conn: Connection, meeting_id: UUID) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = conn.execute(
+        "SELECT kind, stage, detail, created_at FROM meeting_events"
+        " WHERE meeting_id = %s ORDER BY id",
+        (meeting_id,),
+    ).fetchall()
+    return rows
+
+
+def replace_segments(conn: Connection, meeting_id: UUID, segments: list[Segment]) -> None:
+    """Swap in a new transcript; callers run this inside their stage transaction."""
+    conn.execute("DELETE FROM transcript_segments WHERE meeting_id = %s", (meeting_id,))
+    with conn.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO transcript_segments (meeting_id, segment_index, start_time, end_time,"
+            " speaker_label, text, confidence, words) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    meeting_id,
+                    index,
+                    segment.start,
+                    segment.end,
+                    segment.speaker_label,
+                    segment.text,
+                    segment.confidence,
+                    Jsonb([word.model_dump() for word in segment.words]),
+                )
+                for index, segment in enumerate(segments)
+            ],
+        )
+
+
+def get_segments(conn: Connection, meeting_id: UUID) -> list[Segment]:
+    rows = conn.execute(
+        "SELECT start_time AS start, end_time AS end, text, confidence, speaker_label, words"
+        " FROM transcript_segments WHERE meeting_id = %s ORDER BY segment_index",
+        (meeting_id,),
+    ).fetchall()
+    return [Segment.model_validate(row) for row in rows]

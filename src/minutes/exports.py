@@ -1,0 +1,65 @@
+"""Render a meeting's transcript as txt, json, srt or vtt."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Literal
+
+from minutes.db.meetings import Meeting
+from minutes.transcript import Segment
+
+Format = Literal["txt", "json", "srt", "vtt"]
+FORMATS: tuple[Format, ...] = ("txt", "json", "srt", "vtt")
+
+
+def clock(seconds: float, *, millis_separator: str | None = None) -> str:
+    """`HH:MM:SS`, or with milliseconds after `millis_separator` (`,` for srt, `.` for vtt)."""
+    total_ms = round(seconds * 1000)
+    hours, rest = divmod(total_ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    text = f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    return text if millis_separator is None else f"{text}{millis_separator}{millis:03d}"
+
+
+def _line(segment: Segment) -> str:
+    return f"{segment.speaker_label}: {segment.text}" if segment.speaker_label else segment.text
+
+
+def to_txt(meeting: Meeting, segments: list[Segment]) -> str:
+    return "".join(f"[{clock(s.start)}] {_line(s)}\n" for s in segments)
+
+
+def _cues(segments: list[Segment], separator: str) -> list[str]:
+    return [
+        f"{clock(s.start, millis_separator=separator)} --> "
+        f"{clock(s.end, millis_separator=separator)}\n{_line(s)}\n"
+        for s in segments
+    ]
+
+
+def to_srt(meeting: Meeting, segments: list[Segment]) -> str:
+    return "\n".join(f"{i}\n{cue}" for i, cue in enumerate(_cues(segments, ","), 1))
+
+
+def to_vtt(meeting: Meeting, segments: list[Segment]) -> str:
+    return "WEBVTT\n\n" + "\n".join(_cues(segments, "."))
+
+
+def to_json(meeting: Meeting, segments: list[Segment]) -> str:
+    document = meeting.model_dump(mode="json")
+    document["segments"] = [segment.model_dump(mode="json") for segment in segments]
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS: dict[Format, Callable[[Meeting, list[Segment]], str]] = {
+    "txt": to_txt,
+    "json": to_json,
+    "srt": to_srt,
+    "vtt": to_vtt,
+}
+
+
+def render(meeting: Meeting, segments: list[Segment], fmt: Format) -> str:
+    return RENDERERS[fmt](meeting, segments)

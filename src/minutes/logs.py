@@ -1,0 +1,35 @@
+"""Structured logs: pretty on a terminal, JSON lines everywhere else."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+
+from minutes.config import Settings
+
+
+def configure_logging(settings: Settings) -> None:
+    json_lines = settings.log_format == "json" or (
+        settings.log_format == "auto" and not sys.stderr.isatty()
+    )
+    renderer: structlog.types.Processor = (
+        structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer()
+    )
+    level = logging.getLevelName(settings.log_level)
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(name)s: %(message)s")
+    for noisy in ("procrastinate", "faster_whisper", "httpx", "psycopg.pool"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=True,
+    )

@@ -1,0 +1,144 @@
+"""Transcribe: VAD + faster-whisper, with word timestamps and language detection.
+
+Each worker loads a model once and keeps it (reloading per job costs seconds on CPU).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from faster_whisper import WhisperModel
+
+from minutes import audio
+from minutes.config import Settings
+from minutes.db import Connection
+from minutes.db.meetings import Meeting, replace_segments, update_meeting
+from minutes.pipeline.ingest import processed_audio_path
+from minutes.pipeline.stage import Stage, StageContext
+from minutes.transcript import Segment, Transcript, Word
+from minutes.weights import resolve_whisper_model
+
+# Whisper's own signals for text that is not speech: a segment that compresses too well is
+# a repetition loop, and a likely-silent segment with low confidence is invented text.
+MAX_COMPRESSION_RATIO = 2.4
+NO_SPEECH_PROBABILITY = 0.6
+MIN_AVG_LOGPROB = -1.0
+
+_models: dict[tuple[str, str, str, int], WhisperModel] = {}
+_models_lock = threading.Lock()
+
+
+def resolve_device(settings: Settings) -> tuple[str, str]:
+    """(device, compute type): int8 on CPU and float16 on CUDA unless configured."""
+    device = settings.device
+    if device == "auto":
+        import ctranslate2
+
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    compute_type = settings.compute_type
+    if compute_type == "default":
+        compute_type = "float16" if device == "cuda" else "int8"
+    return device, compute_type
+
+
+def load_model(settings: Settings, name: str | None = None) -> WhisperModel:
+    model_path = resolve_whisper_model(name or settings.whisper_model, settings.models_dir)
+    device, compute_type = resolve_device(settings)
+    key = (model_path, device, compute_type, settings.cpu_threads)
+    with _models_lock:
+        if key not in _models:
+            _models[key] = WhisperModel(
+                model_path,
+                device=device,
+                compute_type=compute_type,
+                cpu_threads=settings.cpu_threads,
+                download_root=str(settings.models_dir / "hub"),
+            )
+        return _models[key]
+
+
+def transcribe_pcm(
+    model: WhisperModel,
+    pcm: audio.PCM,
+    *,
+    language: str | None,
+    beam_size: int,
+    on_progress: Callable[[float], None] = lambda fraction: None,
+) -> Transcript:
+    """Run Whisper over decoded audio; the plain function the stage and benchmarks share."""
+    duration = len(pcm) / audio.SAMPLE_RATE
+    segments, info = model.transcribe(
+        pcm,
+        language=language,
+        beam_size=beam_size,
+        vad_filter=True,
+        word_timestamps=True,
+        condition_on_previous_text=False,
+    )
+    kept = []
+    for raw in segments:
+        if duration:
+            on_progress(min(raw.end / duration, 1.0))
+        if _is_likely_speech(raw):
+            kept.append(_to_segment(raw, duration))
+    return Transcript(
+        language=info.language, language_probability=info.language_probability, segments=kept
+    )
+
+
+def _is_likely_speech(raw: Any) -> bool:
+    if raw.compression_ratio > MAX_COMPRESSION_RATIO:
+        return False
+    silent = raw.no_speech_prob > NO_SPEECH_PROBABILITY and raw.avg_logprob < MIN_AVG_LOGPROB
+    return not silent and bool(raw.text.strip())
+
+
+def _to_segment(raw: Any, duration: float) -> Segment:
+    words = [
+        Word(
+            word=word.word.strip(),
+            start=_clamp(word.start, duration),
+            end=_clamp(word.end, duration),
+            probability=word.probability,
+        )
+        for word in _words(raw.words)
+    ]
+    return Segment(
+        start=_clamp(raw.start, duration),
+        end=_clamp(raw.end, duration),
+        text=raw.text.strip(),
+        confidence=math.exp(raw.avg_logprob),
+        words=words,
+    )
+
+
+def _words(words: Iterable[Any] | None) -> Iterable[Any]:
+    return [word for word in words or () if word.word.strip()]
+
+
+def _clamp(seconds: float, duration: float) -> float:
+    return round(min(max(seconds, 0.0), duration), 3)
+
+
+def transcribe(context: StageContext) -> Transcript:
+    settings, meeting = context.settings, context.meeting
+    model = load_model(settings, meeting.options.get("model"))
+    pcm = audio.read_wav(processed_audio_path(settings, meeting.id))
+    return transcribe_pcm(
+        model,
+        pcm,
+        language=meeting.options.get("language") or settings.language,
+        beam_size=settings.beam_size,
+        on_progress=context.report_progress,
+    )
+
+
+def save(conn: Connection, meeting: Meeting, transcript: Transcript) -> None:
+    replace_segments(conn, meeting.id, transcript.segments)
+    update_meeting(conn, meeting.id, language=transcript.language)
+
+
+STAGE = Stage(name="transcribe", queue="asr", weight=95, compute=transcribe, save=save)

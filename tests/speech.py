@@ -1,0 +1,101 @@
+"""Speech made with espeak-ng, with known words and turn times, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ESPEAK_RATE = 22_050
+
+
+@dataclass(frozen=True)
+class Turn:
+    voice: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SpokenTurn:
+    voice: str
+    text: str
+    start: float
+    end: float
+
+
+def espeak_available() -> bool:
+    return shutil.which("espeak-ng") is not None
+
+
+def speak(text: str, voice: str = "en-us", speed: int = 150) -> np.ndarray:
+    """One utterance as int16 samples at 22.05 kHz."""
+    with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", tmp.name, text],
+            check=True,
+            capture_output=True,
+        )
+        with wave.open(tmp.name, "rb") as wav:
+            assert wav.getframerate() == ESPEAK_RATE
+            return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = ESPEAK_RATE) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(samples.astype(np.int16).tobytes())
+
+
+def dialogue(turns: list[Turn], path: Path, gap: float = 0.6) -> list[SpokenTurn]:
+    """Speak `turns` one after another with `gap` seconds of silence; write a WAV."""
+    pieces: list[np.ndarray] = []
+    spoken: list[SpokenTurn] = []
+    silence = np.zeros(int(gap * ESPEAK_RATE), dtype=np.int16)
+    cursor = 0
+    for turn in turns:
+        pieces.append(silence)
+        cursor += len(silence)
+        samples = speak(turn.text, turn.voice)
+        spoken.append(
+            SpokenTurn(
+                turn.voice, turn.text, cursor / ESPEAK_RATE, (cursor + len(samples)) / ESPEAK_RATE
+            )
+        )
+        pieces.append(samples)
+        cursor += len(samples)
+    pieces.append(silence)
+    write_wav(path, np.concatenate(pieces))
+    return spoken
+
+
+TEAM_SYNC = [
+    Turn("en-us", "Good morning everyone. Let's start the weekly product sync."),
+    Turn(
+        "en+f3",
+        "Morning. The new onboarding flow shipped on Tuesday and sign ups are up twelve percent.",
+    ),
+    Turn("en-us", "That is great news. What about the billing migration?"),
+    Turn(
+        "en+f3", "It is blocked on the tax calculation service. We need a decision on the vendor."
+    ),
+    Turn(
+        "en-us",
+        "Then let's decide now. We will go with the cheaper vendor and review it in three months.",
+    ),
+    Turn("en+f3", "Agreed. I will send the contract to legal by Friday."),
+    Turn("en-us", "Thanks. I'll update the roadmap and share it with the team tomorrow."),
+    Turn(
+        "en+f3", "One more thing. The support queue is growing, so we should hire another engineer."
+    ),
+    Turn("en-us", "Good point. Please draft the job description and we can discuss it next week."),
+    Turn("en+f3", "Will do. That is all from me."),
+    Turn("en-us", "Great meeting everyone. See you next Monday."),
+]
