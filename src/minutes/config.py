@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "MINUTES_"
@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default_factory=_default_data_dir)
 
+    model_cache_dir: Path | None = Field(
+        None, description="Where joined bundled models are kept; default <data dir>/models."
+    )
     whisper_model: str = Field(
         "base", description="`base`, `tiny.en` (bundled), a faster-whisper name or a local path."
     )
@@ -57,10 +60,22 @@ class Settings(BaseSettings):
     retry_base_seconds: int = Field(2, ge=1, description="Exponential backoff base.")
     heartbeat_seconds: float = Field(10.0, gt=0)
     stalled_after_seconds: float = Field(30.0, gt=0)
-    shutdown_timeout_seconds: float = Field(30.0, ge=0)
+    shutdown_timeout_seconds: float = Field(
+        20.0, ge=0, description="Grace for running jobs on SIGTERM; below the stalled limit."
+    )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
+
+    @field_validator("shutdown_timeout_seconds")
+    @classmethod
+    def _release_before_others_recover(cls, value: float, info: ValidationInfo) -> float:
+        # Heartbeats stop during a graceful shutdown; a longer grace would let another
+        # worker recover a job that is still running.
+        stalled = info.data.get("stalled_after_seconds")
+        if stalled is not None and value >= stalled:
+            raise ValueError(f"must be below MINUTES_STALLED_AFTER_SECONDS ({stalled})")
+        return value
 
     @field_validator("source_roots", mode="before")
     @classmethod
@@ -85,7 +100,7 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        return self.data_dir / "models"
+        return self.model_cache_dir or self.data_dir / "models"
 
 
 def load_settings(**overrides: object) -> Settings:

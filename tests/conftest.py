@@ -1,0 +1,129 @@
+"""Shared fixtures: one embedded Postgres per run, a fresh database per test, real speech."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import psycopg
+import pytest
+from psycopg.conninfo import make_conninfo
+
+from minutes import jobs
+from minutes.config import Settings
+from minutes.db import connect
+from minutes.db.embedded import start_embedded_postgres
+from minutes.db.meetings import get_meeting
+from minutes.db.migrate import migrate
+from tests.speech import Turn, dialogue, espeak_available
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATE_DB = "minutes_template"
+
+ENGLISH = [
+    Turn("en-us", "The quarterly budget review is scheduled for next Thursday afternoon."),
+    Turn("en-us", "Please bring the updated revenue forecast and the hiring plan."),
+    Turn("en-us", "We expect the marketing team to present three new campaign ideas."),
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not espeak_available():
+        raise pytest.UsageError("espeak-ng is missing: run the tests with `make test`")
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The embedded server, with a migrated template database each test copies."""
+    url = start_embedded_postgres(tmp_path_factory.mktemp("embedded"))
+    with connect(url) as conn:
+        conn.execute(f"CREATE DATABASE {TEMPLATE_DB}")
+    with connect(make_conninfo(url, dbname=TEMPLATE_DB)) as conn:
+        migrate(conn)
+    return url
+
+
+@pytest.fixture
+def database_url(postgres_url: str) -> Iterator[str]:
+    name = f"test_{uuid4().hex[:12]}"
+    with connect(postgres_url) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
+    yield make_conninfo(postgres_url, dbname=name)
+    with connect(postgres_url) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+    with connect(database_url) as conn:
+        yield conn
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("speech")
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, model_cache: Path, speech_dir: Path) -> Settings:
+    """Settings for one test: its own database and data dir, fast heartbeats and retries."""
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        model_cache_dir=model_cache,
+        source_roots=[tmp_path, speech_dir, REPO / "samples"],
+        heartbeat_seconds=1,
+        stalled_after_seconds=3,
+        retry_base_seconds=1,
+        max_attempts=3,
+        shutdown_timeout_seconds=2,
+    )
+
+
+@pytest.fixture(scope="session")
+def english_speech(speech_dir: Path) -> tuple[Path, str]:
+    """About 15 s of one clear voice, and what it says."""
+    path = speech_dir / "english.wav"
+    dialogue(ENGLISH, path)
+    return path, " ".join(turn.text for turn in ENGLISH)
+
+
+def work_until_finished(settings: Settings, *meeting_ids: UUID, timeout: float = 180) -> None:
+    """Run a real procrastinate worker in this process until the meetings are finished."""
+
+    async def run() -> None:
+        app, resources = jobs.create_app(settings, settings.database_url)
+        try:
+            async with app.open_async():
+                worker = asyncio.create_task(
+                    jobs.run_worker(app, settings, install_signal_handlers=False)
+                )
+                try:
+                    async with asyncio.timeout(timeout):
+                        while not await asyncio.to_thread(_all_finished, settings, meeting_ids):
+                            if worker.done():
+                                worker.result()
+                            await asyncio.sleep(0.2)
+                finally:
+                    worker.cancel()
+                    await asyncio.gather(worker, return_exceptions=True)
+        finally:
+            resources.close()
+
+    asyncio.run(run())
+
+
+def _all_finished(settings: Settings, meeting_ids: tuple[UUID, ...]) -> bool:
+    with connect(settings.database_url) as conn:
+        return all(
+            (meeting := get_meeting(conn, meeting_id)) is not None and meeting.finished
+            for meeting_id in meeting_ids
+        )

@@ -1,0 +1,104 @@
+"""The real faster-whisper models on real (synthetic) speech."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jiwer
+import numpy as np
+import pytest
+
+from minutes import audio
+from minutes.config import Settings
+from minutes.pipeline.transcribe import load_model, resolve_device, transcribe_pcm
+from minutes.transcript import Transcript
+
+NORMALISE = jiwer.Compose(
+    [
+        jiwer.ToLowerCase(),
+        jiwer.RemovePunctuation(),
+        jiwer.RemoveMultipleSpaces(),
+        jiwer.Strip(),
+        jiwer.ReduceToListOfListOfWords(),
+    ]
+)
+
+
+def word_error_rate(reference: str, transcript: Transcript) -> float:
+    hypothesis = " ".join(segment.text for segment in transcript.segments)
+    return float(
+        jiwer.wer(
+            reference,
+            hypothesis,
+            reference_transform=NORMALISE,
+            hypothesis_transform=NORMALISE,
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def cpu(model_cache: Path) -> Settings:
+    return Settings(model_cache_dir=model_cache)
+
+
+@pytest.fixture(scope="module")
+def english_transcript(cpu: Settings, english_speech: tuple[Path, str]) -> tuple[Transcript, float]:
+    pcm = audio.load_pcm(english_speech[0])
+    seen: list[float] = []
+    transcript = transcribe_pcm(
+        load_model(cpu), pcm, language=None, beam_size=5, on_progress=seen.append
+    )
+    assert seen and seen == sorted(seen) and seen[-1] <= 1.0
+    return transcript, len(pcm) / audio.SAMPLE_RATE
+
+
+def test_base_model_transcribes_clean_speech_accurately(
+    english_transcript: tuple[Transcript, float], english_speech: tuple[Path, str]
+) -> None:
+    transcript, _ = english_transcript
+    assert transcript.language == "en"
+    assert word_error_rate(english_speech[1], transcript) <= 0.05
+
+
+def test_word_timestamps_are_monotonic_and_inside_the_audio(
+    english_transcript: tuple[Transcript, float],
+) -> None:
+    transcript, duration = english_transcript
+    words = [word for segment in transcript.segments for word in segment.words]
+    assert len(words) >= 30
+    for word in words:
+        assert 0 <= word.start <= word.end <= duration
+        assert 0 <= word.probability <= 1
+    starts = [word.start for word in words]
+    assert starts == sorted(starts)
+    for segment in transcript.segments:
+        assert segment.words[0].start >= segment.start - 0.5
+        assert segment.words[-1].end <= segment.end + 0.5
+        assert segment.confidence is not None and 0 < segment.confidence <= 1
+
+
+def test_tiny_en_and_a_forced_language(cpu: Settings, english_speech: tuple[Path, str]) -> None:
+    pcm = audio.load_pcm(english_speech[0])
+    transcript = transcribe_pcm(load_model(cpu, "tiny.en"), pcm, language="en", beam_size=1)
+    assert transcript.language == "en"
+    assert word_error_rate(english_speech[1], transcript) <= 0.15
+
+
+def test_silence_and_noise_give_no_invented_text(cpu: Settings) -> None:
+    rng = np.random.default_rng(7)
+    quiet = np.zeros(audio.SAMPLE_RATE * 10, dtype=np.float32)
+    hiss = (rng.standard_normal(audio.SAMPLE_RATE * 10) * 0.02).astype(np.float32)
+    for pcm in (quiet, hiss):
+        transcript = transcribe_pcm(load_model(cpu), pcm, language=None, beam_size=5)
+        assert transcript.segments == []
+
+
+def test_models_are_loaded_once_per_worker(cpu: Settings) -> None:
+    assert load_model(cpu) is load_model(cpu)
+
+
+def test_device_resolution() -> None:
+    assert resolve_device(Settings(device="cpu")) == ("cpu", "int8")
+    assert resolve_device(Settings(device="cuda")) == ("cuda", "float16")
+    assert resolve_device(Settings(device="cpu", compute_type="float32")) == ("cpu", "float32")
+    assert resolve_device(Settings(device="auto"))[0] in ("cpu", "cuda")
