@@ -1,4 +1,4 @@
-"""Regenerate samples/team-sync.ogg and its script (needs espeak-ng and sox).
+"""Regenerate samples/team-sync.flac and its script (needs espeak-ng and sox).
 
 python samples/make_sample.py
 """
@@ -20,7 +20,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "team-sync.wav"
         spoken = dialogue(TEAM_SYNC, wav)
-        subprocess.run(["sox", str(wav), "-C", "4", str(HERE / "team-sync.ogg")], check=True)
+        subprocess.run(["sox", str(wav), str(HERE / "team-sync.flac")], check=True)
     script = "".join(f"[{t.start:6.2f}-{t.end:6.2f}] {t.voice}: {t.text}\n" for t in spoken)
     (HERE / "team-sync.txt").write_text(script)
     print(script, end="")

@@ -80,22 +80,22 @@ TEAM_SYNC = [
     Turn("en-us", "Good morning everyone. Let's start the weekly product sync."),
     Turn(
         "en+f3",
-        "Morning. The new onboarding flow shipped on Tuesday and sign ups are up twelve percent.",
+        "Morning. The new onboarding flow went live on Tuesday and the first results look good.",
     ),
     Turn("en-us", "That is great news. What about the billing migration?"),
     Turn(
-        "en+f3", "It is blocked on the tax calculation service. We need a decision on the vendor."
+        "en+f3", "It is waiting on the tax calculation service. We need a decision on the vendor."
     ),
     Turn(
         "en-us",
-        "Then let's decide now. We will go with the cheaper vendor and review it in three months.",
+        "Then let us decide today. We will go with the cheaper vendor and review it in three months.",
     ),
-    Turn("en+f3", "Agreed. I will send the contract to legal by Friday."),
+    Turn("en+f3", "Agreed. I will send the contract to the legal team by Friday."),
     Turn("en-us", "Thanks. I'll update the roadmap and share it with the team tomorrow."),
     Turn(
         "en+f3", "One more thing. The support queue is growing, so we should hire another engineer."
     ),
     Turn("en-us", "Good point. Please draft the job description and we can discuss it next week."),
-    Turn("en+f3", "Will do. That is all from me."),
+    Turn("en+f3", "Sounds good. That is everything from my side."),
     Turn("en-us", "Great meeting everyone. See you next Monday."),
 ]

@@ -1,0 +1,122 @@
+"""Pipeline overhead: `minutes process` end to end against bare faster-whisper, same audio.
+
+    .venv/bin/python bench/transcribe.py [--minutes 5.5] [--model base]
+
+Both run as fresh processes on the same ≥ 5-minute espeak-ng recording with the same model,
+beam size, VAD and word timestamps, and both include loading the model. The pipeline adds
+the embedded Postgres, the queue, decoding to WAV and saving segments. Prints real-time
+factors (processing seconds per audio second), their ratio (target ≤ 1.10) and each
+process's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.speech import TEAM_SYNC, dialogue  # noqa: E402
+
+from minutes.weights import resolve_whisper_model  # noqa: E402
+
+BARE = """
+import sys, time
+from faster_whisper import WhisperModel, decode_audio
+model_path, audio_path, beam = sys.argv[1], sys.argv[2], int(sys.argv[3])
+model = WhisperModel(model_path, device="cpu", compute_type="int8")
+segments, info = model.transcribe(
+    decode_audio(audio_path), beam_size=beam, vad_filter=True, word_timestamps=True,
+    condition_on_previous_text=False,
+)
+print(sum(1 for _ in segments))
+"""
+
+MEASURE = """
+import resource, subprocess, sys
+with open(sys.argv[1], "wb") as out:
+    code = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL).returncode
+print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def measured(command: list[str], env: dict[str, str], stdout: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MiB of the command's process; its stdout goes to a file."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(stdout), *command],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    code, peak_kib = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{command[:4]} failed with exit code {code}")
+    return seconds, int(peak_kib) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=5.5, help="length of the recording")
+    parser.add_argument("--model", default="base")
+    parser.add_argument("--beam-size", type=int, default=5)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="minutes-bench-"))
+    one_pass = dialogue(TEAM_SYNC, work / "pass.wav")[-1].end + 0.6
+    repeats = max(1, round(args.minutes * 60 / one_pass + 0.5))
+    recording = work / "recording.wav"
+    spoken = dialogue(TEAM_SYNC * repeats, recording)
+    duration = spoken[-1].end + 0.6
+
+    models = work / "models"
+    model_path = resolve_whisper_model(args.model, models)  # joined once, outside the timing
+    env = {
+        **os.environ,
+        "MINUTES_DATA_DIR": str(work / "data"),
+        "MINUTES_MODEL_CACHE_DIR": str(models),
+        "MINUTES_WHISPER_MODEL": args.model,
+        "MINUTES_BEAM_SIZE": str(args.beam_size),
+        "MINUTES_SOURCE_ROOTS": str(work),
+        "MINUTES_DATABASE_URL": "",
+        "MINUTES_LOG_LEVEL": "WARNING",
+    }
+
+    bare_seconds, bare_mib = measured(
+        [sys.executable, "-c", BARE, model_path, str(recording), str(args.beam_size)],
+        env,
+        work / "bare.out",
+    )
+    pipeline_seconds, pipeline_mib = measured(
+        [sys.executable, "-m", "minutes", "process", str(recording), "--format", "json"],
+        env,
+        work / "pipeline.json",
+    )
+    bare_segments = (work / "bare.out").read_text().strip()
+    pipeline_segments = len(json.loads((work / "pipeline.json").read_text())["segments"])
+
+    print(
+        f"recording: {duration:.1f} s of espeak-ng dialogue ({repeats} passes), model {args.model}, "
+        f"beam {args.beam_size}, cpu int8, {os.cpu_count()} cores"
+    )
+    print(f"{'':<22}{'seconds':>9}{'RTF':>8}{'x realtime':>12}{'peak RSS MiB':>14}{'segments':>10}")
+    for name, seconds, mib, count in (
+        ("bare faster-whisper", bare_seconds, bare_mib, bare_segments),
+        ("minutes process", pipeline_seconds, pipeline_mib, pipeline_segments),
+    ):
+        print(
+            f"{name:<22}{seconds:>9.1f}{seconds / duration:>8.3f}{duration / seconds:>12.1f}{mib:>14.0f}{count!s:>10}"
+        )
+    print(f"ratio pipeline / bare: {pipeline_seconds / bare_seconds:.3f} (target <= 1.10)")
+
+
+if __name__ == "__main__":
+    main()

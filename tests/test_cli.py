@@ -1,0 +1,101 @@
+"""The `minutes` command as a user runs it: a real process, the real database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from uuid import UUID
+
+import jiwer
+
+from minutes.config import Settings
+from tests.conftest import REPO
+from tests.pipeline.test_transcribe import NORMALISE
+from tests.speech import TEAM_SYNC
+
+SAMPLE = REPO / "samples" / "team-sync.flac"
+
+
+def minutes(
+    settings: Settings, *args: str, database: bool = True
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "MINUTES_DATA_DIR": str(settings.data_dir),
+        "MINUTES_MODEL_CACHE_DIR": str(settings.models_dir),
+        "MINUTES_SOURCE_ROOTS": os.pathsep.join(str(root) for root in settings.source_roots),
+        "MINUTES_DATABASE_URL": settings.database_url if database else "",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "minutes", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+
+
+def test_process_prints_json_on_stdout_and_progress_on_stderr(settings: Settings) -> None:
+    result = minutes(settings, "process", str(SAMPLE), "--title", "Team sync", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["status"] == "completed"
+    assert document["title"] == "Team sync"
+    assert document["language"] == "en"
+    segments = document["segments"]
+    assert len(segments) >= 8
+    for segment in segments:
+        assert {"start", "end", "text", "speaker_label", "words"} <= set(segment)
+        assert segment["words"] and segment["start"] <= segment["words"][0]["start"] + 0.5
+    spoken = " ".join(turn.text for turn in TEAM_SYNC)
+    heard = " ".join(segment["text"] for segment in segments)
+    error_rate = jiwer.wer(
+        spoken, heard, reference_transform=NORMALISE, hypothesis_transform=NORMALISE
+    )
+    assert error_rate < 0.15
+    assert f"meeting {document['id']}" in result.stderr
+
+    meeting_id = document["id"]
+    srt = minutes(settings, "export", meeting_id, "--format", "srt")
+    assert srt.returncode == 0 and srt.stdout.startswith("1\n00:00:0")
+    vtt = minutes(settings, "export", meeting_id, "--format", "vtt")
+    assert vtt.stdout.startswith("WEBVTT\n\n")
+    txt = minutes(settings, "export", meeting_id)
+    assert txt.stdout.splitlines()[0].startswith("[00:00:0")
+    status = minutes(settings, "status", meeting_id)
+    assert "completed" in status.stdout and "100%" in status.stdout
+
+
+def test_a_failed_meeting_exits_non_zero_with_the_reason(
+    settings: Settings, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.m4a"
+    broken.write_bytes(b"\x00\x01not a movie" * 500)
+    result = minutes(settings, "process", str(broken))
+    assert result.returncode == 1
+    assert "failed: ingest: cannot read broken.m4a as audio or video" in result.stderr
+    assert result.stdout == ""
+
+
+def test_enqueue_prints_an_id_and_leaves_the_work_to_workers(settings: Settings) -> None:
+    result = minutes(settings, "enqueue", str(SAMPLE))
+    assert result.returncode == 0, result.stderr
+    meeting_id = UUID(result.stdout.strip())
+    status = minutes(settings, "status", str(meeting_id))
+    assert "pending" in status.stdout
+    missing = minutes(settings, "export", "00000000-0000-0000-0000-000000000000")
+    assert missing.returncode == 1 and "no meeting" in missing.stderr
+
+
+def test_the_embedded_database_starts_migrates_and_is_reused(settings: Settings) -> None:
+    first = minutes(settings, "enqueue", str(SAMPLE), database=False)
+    assert first.returncode == 0, first.stderr
+    assert (settings.data_dir / "postgres" / "PG_VERSION").is_file()
+    again = minutes(settings, "status", database=False)
+    assert first.stdout.strip()[:8] in again.stdout
+    migrate = minutes(settings, "db", "migrate", database=False)
+    assert migrate.stdout.strip() == "database is up to date"
