@@ -17,11 +17,13 @@ import psycopg
 import pytest
 
 from minutes.config import Settings
+from minutes.db import open_pool
 from minutes.db.meetings import create_meeting, get_meeting, get_segments, list_events
 from minutes.pipeline import STAGES
 from minutes.pipeline.ingest import processed_audio_path
 from minutes.pipeline.runner import Attempt, run_stage
 from minutes.pipeline.transcribe import STAGE as TRANSCRIBE
+from minutes.transcript import Transcript
 from tests.conftest import ENGLISH, work_until_finished
 from tests.http_server import Files, serve
 from tests.media import video_only
@@ -64,8 +66,6 @@ def test_a_meeting_goes_through_every_stage(
     assert processed_audio_path(settings, meeting_id).is_file()
 
     segments = get_segments(db, meeting_id)
-    from minutes.transcript import Transcript
-
     assert (
         word_error_rate(
             english_speech[1], Transcript(language="en", language_probability=1, segments=segments)
@@ -165,8 +165,6 @@ def test_rerunning_a_stage_replaces_its_output(
     work_until_finished(settings, meeting_id)
     first = get_segments(db, meeting_id)
     db.execute("UPDATE meetings SET status = 'processing' WHERE id = %s", (meeting_id,))
-    from minutes.db import open_pool
-
     with open_pool(settings.database_url) as pool:
         run_stage(
             TRANSCRIBE,
