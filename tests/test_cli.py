@@ -67,7 +67,7 @@ def test_process_prints_json_on_stdout_and_progress_on_stderr(settings: Settings
     txt = minutes(settings, "export", meeting_id)
     assert txt.stdout.splitlines()[0].startswith("[00:00:0")
     status = minutes(settings, "status", meeting_id)
-    assert "completed" in status.stdout and "100%" in status.stdout
+    assert "status:       completed" in status.stdout and "progress:     100%" in status.stdout
 
 
 def test_a_failed_meeting_exits_non_zero_with_the_reason(
@@ -86,7 +86,7 @@ def test_enqueue_prints_an_id_and_leaves_the_work_to_workers(settings: Settings)
     assert result.returncode == 0, result.stderr
     meeting_id = UUID(result.stdout.strip())
     status = minutes(settings, "status", str(meeting_id))
-    assert "pending" in status.stdout
+    assert "status:       pending" in status.stdout
     missing = minutes(settings, "export", "00000000-0000-0000-0000-000000000000")
     assert missing.returncode == 1 and "no meeting" in missing.stderr
 

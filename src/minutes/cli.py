@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -13,11 +13,11 @@ import typer
 from procrastinate import App
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from minutes import exports, jobs
 from minutes.config import Settings, SettingsError, load_settings
-from minutes.db import connect, resolve_database_url
+from minutes.db import Connection, connect, resolve_database_url
 from minutes.db import meetings as store
 from minutes.db.migrate import migrate
 from minutes.logs import configure_logging
@@ -35,12 +35,20 @@ Language = Annotated[str | None, typer.Option(help="Language code, e.g. en; defa
 Model = Annotated[str | None, typer.Option(help="Speech model: base, tiny.en, a name or a path.")]
 
 
-def _settings() -> Settings:
+class MeetingStuck(Exception):
+    """The meeting is unfinished but nothing is queued for it any more."""
+
+
+def _settings(*, quiet: bool = False) -> Settings:
+    """Load settings; `quiet` logs only warnings unless a log level was set explicitly,
+    for commands whose progress bar already tells the story."""
     try:
         settings = load_settings()
     except SettingsError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
+    if quiet and "log_level" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"log_level": "WARNING"})
     configure_logging(settings)
     return settings
 
@@ -65,13 +73,19 @@ def _create(
         )
 
 
-def _load(url: str, meeting_id: UUID) -> tuple[store.Meeting, list[Any]]:
+def _existing(conn: Connection, meeting_id: UUID) -> store.Meeting:
+    meeting = store.get_meeting(conn, meeting_id)
+    if meeting is None:
+        err.print(f"[red]error:[/red] no meeting {meeting_id}")
+        raise typer.Exit(1)
+    return meeting
+
+
+def _print_transcript(url: str, meeting_id: UUID, fmt: exports.Format) -> None:
     with connect(url) as conn:
-        meeting = store.get_meeting(conn, meeting_id)
-        if meeting is None:
-            err.print(f"[red]error:[/red] no meeting {meeting_id}")
-            raise typer.Exit(1)
-        return meeting, store.get_segments(conn, meeting_id)
+        meeting = _existing(conn, meeting_id)
+        segments = store.get_segments(conn, meeting_id)
+    sys.stdout.write(exports.render(meeting, segments, fmt))
 
 
 @app.command()
@@ -83,16 +97,19 @@ def process(
     fmt: Format = "txt",
 ) -> None:
     """Process one recording now, with a worker in this process, and print the result."""
-    settings = _settings()
+    settings = _settings(quiet=True)
     url = resolve_database_url(settings)
     meeting = _create(url, source, title, language, model)
     err.print(f"meeting [bold]{meeting.id}[/bold]")
-    finished = asyncio.run(_process_until_finished(settings, url, meeting.id))
-    meeting, segments = _load(url, finished.id)
-    if meeting.status == "failed":
-        err.print(f"[red]failed:[/red] {meeting.error_message}")
+    try:
+        finished = asyncio.run(_process_until_finished(settings, url, meeting.id))
+    except MeetingStuck as error:
+        err.print(f"[red]error:[/red] {error}; see `minutes status {meeting.id}`")
+        raise typer.Exit(1) from None
+    if finished.status == "failed":
+        err.print(f"[red]failed:[/red] {finished.error_message}")
         raise typer.Exit(1)
-    sys.stdout.write(exports.render(meeting, segments, fmt))
+    _print_transcript(url, finished.id, fmt)
 
 
 async def _process_until_finished(settings: Settings, url: str, meeting_id: UUID) -> store.Meeting:
@@ -129,6 +146,8 @@ async def _follow(
             bar.update(task, completed=meeting.progress, description=meeting.stage or "queued")
             if meeting.finished:
                 return meeting
+            if not await asyncio.to_thread(store.has_queued_work, conn, meeting_id):
+                raise MeetingStuck(f"meeting {meeting_id} is {meeting.status} with no job left")
             if worker.done():
                 worker.result()
                 raise RuntimeError("the worker stopped before the meeting finished")
@@ -174,38 +193,61 @@ def worker(
 
 @app.command()
 def status(meeting_id: Annotated[UUID | None, typer.Argument()] = None) -> None:
-    """Show one meeting, or the latest ones."""
+    """Show one meeting in detail, or a table of the latest ones."""
     settings = _settings()
     url = resolve_database_url(settings)
     with connect(url) as conn:
-        if meeting_id is None:
-            rows = store.list_meetings(conn)
-        else:
-            found = store.get_meeting(conn, meeting_id)
-            if found is None:
-                err.print(f"[red]error:[/red] no meeting {meeting_id}")
-                raise typer.Exit(1)
-            rows = [found]
-    table = Table("id", "title", "status", "stage", "progress", "duration", "error")
+        if meeting_id is not None:
+            _print_meeting(_existing(conn, meeting_id))
+            return
+        rows = store.list_meetings(conn)
+    table = Table(
+        Column("id", no_wrap=True, min_width=36),
+        Column("status", no_wrap=True),
+        Column("stage", no_wrap=True),
+        Column("progress", no_wrap=True, justify="right"),
+        Column("duration", no_wrap=True, justify="right"),
+        "title",
+        "error",
+    )
     for meeting in rows:
         table.add_row(
             str(meeting.id),
-            meeting.title or "",
             meeting.status,
             meeting.stage or "",
             f"{meeting.progress:.0f}%",
-            f"{meeting.duration_seconds:.1f} s" if meeting.duration_seconds else "",
+            f"{meeting.duration_seconds:.0f} s" if meeting.duration_seconds else "",
+            meeting.title or "",
             meeting.error_message or "",
         )
-    out.print(table)
+    Console(width=max(out.width, 140), highlight=False).print(table)
+
+
+def _print_meeting(meeting: store.Meeting) -> None:
+    details = {
+        "id": meeting.id,
+        "title": meeting.title,
+        "status": meeting.status,
+        "stage": meeting.stage,
+        "progress": f"{meeting.progress:.0f}%",
+        "error": meeting.error_message,
+        "source": meeting.source,
+        "duration": f"{meeting.duration_seconds:.1f} s" if meeting.duration_seconds else None,
+        "language": meeting.language,
+        "processed by": meeting.processed_by,
+        "created": meeting.created_at.isoformat(timespec="seconds"),
+        "updated": meeting.updated_at.isoformat(timespec="seconds"),
+    }
+    for key, value in details.items():
+        if value is not None:
+            sys.stdout.write(f"{key + ':':<14}{value}\n")
 
 
 @app.command()
 def export(meeting_id: UUID, fmt: Format = "txt") -> None:
     """Print a meeting's transcript in one of the export formats."""
     settings = _settings()
-    meeting, segments = _load(resolve_database_url(settings), meeting_id)
-    sys.stdout.write(exports.render(meeting, segments, fmt))
+    _print_transcript(resolve_database_url(settings), meeting_id, fmt)
 
 
 @db_app.command("migrate")

@@ -20,7 +20,7 @@ def configure_logging(settings: Settings) -> None:
         else [structlog.dev.ConsoleRenderer()]
     )
     level = logging.getLevelName(settings.log_level)
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(name)s: %(message)s")
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(message)s", force=True)
     for noisy in ("procrastinate", "faster_whisper", "httpx", "psycopg.pool"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     structlog.configure(
@@ -31,6 +31,7 @@ def configure_logging(settings: Settings) -> None:
             *renderers,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        # Through the standard library, so a closed stderr never breaks a stage.
+        logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )

@@ -91,3 +91,17 @@ def test_updated_at_moves_on_update(db: Conn) -> None:
         "UPDATE meetings SET title = 't' WHERE id = %s RETURNING updated_at", (row["id"],)
     ).fetchone()
     assert after is not None and after["updated_at"] > row["updated_at"]
+
+
+def test_queued_work_is_visible_per_meeting(db: Conn) -> None:
+    from uuid import UUID
+
+    from minutes.db.meetings import has_queued_work
+
+    queued = db.execute("INSERT INTO meetings (audio_url) VALUES ('/a') RETURNING id").fetchone()
+    orphan = db.execute(
+        "INSERT INTO meetings (audio_url, status) VALUES ('/b', 'processing') RETURNING id"
+    ).fetchone()
+    assert queued is not None and orphan is not None
+    assert has_queued_work(db, UUID(str(queued["id"])))
+    assert not has_queued_work(db, UUID(str(orphan["id"])))

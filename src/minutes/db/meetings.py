@@ -73,6 +73,17 @@ def list_meetings(conn: Connection, limit: int = 20) -> list[Meeting]:
     return [Meeting.model_validate(row) for row in rows]
 
 
+def has_queued_work(conn: Connection, meeting_id: UUID) -> bool:
+    """Whether a job for the meeting waits or runs; a stage queues the next one before it
+    ends, so an unfinished meeting with no job left is stuck."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE args->>'meeting_id' = %s"
+        " AND status IN ('todo', 'doing')) AS queued",
+        (str(meeting_id),),
+    ).fetchone()
+    return bool(row and row["queued"])
+
+
 def start_stage(
     conn: Connection, meeting_id: UUID, stage: str, worker: str, progress: float
 ) -> None:

@@ -65,9 +65,9 @@ def run_stage(
             return
         store.start_stage(conn, meeting_id, stage.name, worker, overall_progress(stage, 0))
         store.add_event(conn, meeting_id, "stage.started", stage.name, {"worker": worker})
-    bound.info("stage.started")
     started = time.monotonic()
     try:
+        bound.info("stage.started")
         report = _ProgressReporter(pool, meeting_id, stage, attempt.stop_reason)
         output = stage.compute(StageContext(meeting, settings, report))
         following = next_stage(stage)
