@@ -18,25 +18,32 @@ ESPEAK_RATE = 22_050
 class Turn:
     voice: str
     text: str
+    pitch: int = 50
 
 
 @dataclass(frozen=True)
 class SpokenTurn:
     voice: str
+    pitch: int
     text: str
     start: float
     end: float
+
+    @property
+    def speaker(self) -> str:
+        """Who this is: a voice at a pitch."""
+        return f"{self.voice}@{self.pitch}"
 
 
 def espeak_available() -> bool:
     return shutil.which("espeak-ng") is not None
 
 
-def speak(text: str, voice: str = "en-us", speed: int = 150) -> np.ndarray:
+def speak(text: str, voice: str = "en-us", speed: int = 150, pitch: int = 50) -> np.ndarray:
     """One utterance as int16 samples at 22.05 kHz."""
     with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
         subprocess.run(
-            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", tmp.name, text],
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", tmp.name, text],
             check=True,
             capture_output=True,
         )
@@ -63,10 +70,14 @@ def dialogue(turns: list[Turn], path: Path, gap: float = 0.6) -> list[SpokenTurn
     for turn in turns:
         pieces.append(silence)
         cursor += len(silence)
-        samples = speak(turn.text, turn.voice)
+        samples = speak(turn.text, turn.voice, pitch=turn.pitch)
         spoken.append(
             SpokenTurn(
-                turn.voice, turn.text, cursor / ESPEAK_RATE, (cursor + len(samples)) / ESPEAK_RATE
+                turn.voice,
+                turn.pitch,
+                turn.text,
+                cursor / ESPEAK_RATE,
+                (cursor + len(samples)) / ESPEAK_RATE,
             )
         )
         pieces.append(samples)

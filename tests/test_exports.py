@@ -39,6 +39,17 @@ SEGMENTS = [
     ),
     Segment(start=3661.001, end=3662.0, text="Bye.", speaker_label="SPEAKER_01"),
 ]
+NAMED = [
+    Segment(
+        start=62.0,
+        end=64.0,
+        text="I will send it by Friday.",
+        speaker_label="SPEAKER_00",
+        speaker_id=uuid4(),
+        speaker_name="Ana Ruiz",
+        words=[Word(word="I", start=62.0, end=62.2, probability=0.9, speaker_label="SPEAKER_00")],
+    )
+]
 
 
 def test_clock() -> None:
@@ -63,8 +74,27 @@ def test_srt() -> None:
 def test_vtt() -> None:
     assert exports.render(MEETING, SEGMENTS, "vtt") == (
         "WEBVTT\n\n00:00:01.250 --> 00:00:03.500\nHello there.\n\n"
-        "01:01:01.001 --> 01:01:02.000\nSPEAKER_01: Bye.\n"
+        "01:01:01.001 --> 01:01:02.000\n<v SPEAKER_01>Bye.\n"
     )
+
+
+def test_known_speakers_are_shown_by_name() -> None:
+    assert exports.render(MEETING, NAMED, "txt") == "[00:01:02] Ana Ruiz: I will send it by Friday.\n"
+    assert exports.render(MEETING, NAMED, "srt").endswith("Ana Ruiz: I will send it by Friday.\n")
+    assert "<v Ana Ruiz>I will send it by Friday." in exports.render(MEETING, NAMED, "vtt")
+    assert exports.render(MEETING, NAMED, "md") == (
+        "# Sync\n\n**[00:01:02] Ana Ruiz:** I will send it by Friday.\n"
+    )
+    segment = json.loads(exports.render(MEETING, NAMED, "json"))["segments"][0]
+    assert (segment["speaker"], segment["speaker_label"]) == ("Ana Ruiz", "SPEAKER_00")
+    assert segment["speaker_id"] == str(NAMED[0].speaker_id)
+    assert segment["words"][0]["speaker"] == "Ana Ruiz"
+    assert segment["words"][0]["speaker_label"] == "SPEAKER_00"
+
+
+def test_vtt_voice_names_are_escaped() -> None:
+    odd = [NAMED[0].model_copy(update={"speaker_name": "R&D <lead>"})]
+    assert "<v R&amp;D &lt;lead&gt;>" in exports.render(MEETING, odd, "vtt")
 
 
 def test_json_carries_segments_and_words() -> None:
@@ -75,6 +105,8 @@ def test_json_carries_segments_and_words() -> None:
         "start": 1.25,
         "end": 1.8,
         "probability": 0.99,
+        "speaker_label": None,
+        "speaker": None,
     }
     assert [s["speaker_label"] for s in document["segments"]] == [None, "SPEAKER_01"]
     assert set(document["segments"][0]) >= {"start", "end", "text", "speaker_label", "words"}

@@ -19,12 +19,18 @@ from minutes import exports, jobs
 from minutes.config import Settings, SettingsError, load_settings
 from minutes.db import Connection, connect, resolve_database_url
 from minutes.db import meetings as store
+from minutes.db import speakers as profiles
 from minutes.db.migrate import migrate
+from minutes.db.speakers import meeting_voices
+from minutes.errors import BadInput
 from minutes.logs import configure_logging
+from minutes.speakers.enrolment import enrol
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 app.add_typer(db_app, name="db")
+speakers_app = typer.Typer(no_args_is_help=True, help="Known voices, matched in every meeting.")
+app.add_typer(speakers_app, name="speakers")
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True)
@@ -33,6 +39,11 @@ Format = Annotated[exports.Format, typer.Option("--format", "-f", help="txt | js
 Title = Annotated[str | None, typer.Option(help="Meeting title (default: the file name).")]
 Language = Annotated[str | None, typer.Option(help="Language code, e.g. en; default detects it.")]
 Model = Annotated[str | None, typer.Option(help="Speech model: base, tiny.en, a name or a path.")]
+Speakers = Annotated[
+    int | None, typer.Option("--speakers", min=1, help="How many people speak, when known.")
+]
+MinSpeakers = Annotated[int | None, typer.Option(min=1, help="At least this many speakers.")]
+MaxSpeakers = Annotated[int | None, typer.Option(min=1, help="At most this many speakers.")]
 
 
 class MeetingStuck(Exception):
@@ -60,10 +71,8 @@ def _source(source: str) -> str:
     return str(Path(source).expanduser().absolute())
 
 
-def _create(
-    url: str, source: str, title: str | None, language: str | None, model: str | None
-) -> store.Meeting:
-    options = {key: value for key, value in {"language": language, "model": model}.items() if value}
+def _create(url: str, source: str, title: str | None, **requested: object) -> store.Meeting:
+    options = {key: value for key, value in requested.items() if value}
     with connect(url) as conn:
         return store.create_meeting(
             conn,
@@ -94,12 +103,24 @@ def process(
     title: Title = None,
     language: Language = None,
     model: Model = None,
+    speakers: Speakers = None,
+    min_speakers: MinSpeakers = None,
+    max_speakers: MaxSpeakers = None,
     fmt: Format = "txt",
 ) -> None:
     """Process one recording now, with a worker in this process, and print the result."""
     settings = _settings(quiet=True)
     url = resolve_database_url(settings)
-    meeting = _create(url, source, title, language, model)
+    meeting = _create(
+        url,
+        source,
+        title,
+        language=language,
+        model=model,
+        num_speakers=speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+    )
     err.print(f"meeting [bold]{meeting.id}[/bold]")
     try:
         finished = asyncio.run(_process_until_finished(settings, url, meeting.id))
@@ -110,6 +131,12 @@ def process(
         err.print(f"[red]failed:[/red] {finished.error_message}")
         raise typer.Exit(1)
     _print_transcript(url, finished.id, fmt)
+    with connect(url) as conn:
+        voices = meeting_voices(conn, finished.id)
+    err.print(
+        "speakers: "
+        + ", ".join(f"{v['name'] or v['label']} ({v['seconds']:.0f} s)" for v in voices)
+    )
 
 
 async def _process_until_finished(settings: Settings, url: str, meeting_id: UUID) -> store.Meeting:
@@ -160,11 +187,13 @@ def enqueue(
     title: Title = None,
     language: Language = None,
     model: Model = None,
+    speakers: Speakers = None,
 ) -> None:
     """Queue a recording for the workers and print its meeting id."""
     settings = _settings()
     url = resolve_database_url(settings)
-    out.print(str(_create(url, source, title, language, model).id))
+    meeting = _create(url, source, title, language=language, model=model, num_speakers=speakers)
+    out.print(str(meeting.id))
 
 
 @app.command()
@@ -248,6 +277,73 @@ def export(meeting_id: UUID, fmt: Format = "txt") -> None:
     """Print a meeting's transcript in one of the export formats."""
     settings = _settings()
     _print_transcript(resolve_database_url(settings), meeting_id, fmt)
+
+
+@speakers_app.command("enroll")
+def speakers_enroll(
+    name: str,
+    recordings: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False)],
+) -> None:
+    """Enrol (or improve) a voice from recordings of that person alone."""
+    settings = _settings()
+    with connect(resolve_database_url(settings)) as conn:
+        try:
+            speaker_id = enrol(conn, settings, name, recordings)
+        except BadInput as error:
+            err.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(1) from None
+    out.print(f"enrolled {name} ({speaker_id}) from {len(recordings)} recording(s)")
+
+
+@speakers_app.command("list")
+def speakers_list() -> None:
+    """The enrolled voices."""
+    settings = _settings()
+    with connect(resolve_database_url(settings)) as conn:
+        rows = profiles.list_profiles(conn)
+    table = Table(Column("id", no_wrap=True, min_width=36), "name", "confirmed turns", "meetings")
+    for row in rows:
+        table.add_row(str(row.id), row.name, str(row.audio_samples), str(row.meetings))
+    Console(width=max(out.width, 120), highlight=False).print(table)
+
+
+@speakers_app.command("name")
+def speakers_name(meeting_id: UUID, label: str, name: str) -> None:
+    """Say who a meeting's voice is (e.g. SPEAKER_01): enrols it and relabels the meeting."""
+    settings = _settings()
+    with connect(resolve_database_url(settings)) as conn, conn.transaction():
+        try:
+            speaker_id = profiles.name_voice(conn, meeting_id, label, name)
+        except profiles.UnknownVoice as error:
+            err.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(1) from None
+    out.print(f"{label} is {name} ({speaker_id})")
+
+
+def _profile(conn: Connection, name_or_id: str) -> UUID:
+    speaker_id = profiles.find_profile(conn, name_or_id)
+    if speaker_id is None:
+        err.print(f"[red]error:[/red] no speaker {name_or_id!r}")
+        raise typer.Exit(1)
+    return speaker_id
+
+
+@speakers_app.command("merge")
+def speakers_merge(keep: str, absorb: str) -> None:
+    """Merge the second speaker into the first (same person enrolled twice)."""
+    settings = _settings()
+    with connect(resolve_database_url(settings)) as conn, conn.transaction():
+        profiles.merge_profiles(conn, _profile(conn, keep), _profile(conn, absorb))
+    out.print(f"merged {absorb} into {keep}")
+
+
+@speakers_app.command("delete")
+def speakers_delete(name_or_id: str) -> None:
+    """Forget a voice; its meetings keep their labels but lose the name."""
+    settings = _settings()
+    with connect(resolve_database_url(settings)) as conn:
+        profiles.delete_profile(conn, _profile(conn, name_or_id))
+    out.print(f"deleted {name_or_id}")
 
 
 @db_app.command("migrate")

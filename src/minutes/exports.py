@@ -9,8 +9,8 @@ from typing import Literal
 from minutes.db.meetings import Meeting
 from minutes.transcript import Segment
 
-Format = Literal["txt", "json", "srt", "vtt"]
-FORMATS: tuple[Format, ...] = ("txt", "json", "srt", "vtt")
+Format = Literal["txt", "json", "srt", "vtt", "md"]
+FORMATS: tuple[Format, ...] = ("txt", "json", "srt", "vtt", "md")
 
 
 def clock(seconds: float, *, millis_separator: str | None = None) -> str:
@@ -24,33 +24,61 @@ def clock(seconds: float, *, millis_separator: str | None = None) -> str:
 
 
 def _line(segment: Segment) -> str:
-    return f"{segment.speaker_label}: {segment.text}" if segment.speaker_label else segment.text
+    return f"{segment.speaker}: {segment.text}" if segment.speaker else segment.text
+
+
+def _vtt_line(segment: Segment) -> str:
+    """WebVTT names the speaker with a voice tag, which players can style."""
+    if not segment.speaker:
+        return segment.text
+    name = segment.speaker.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<v {name}>{segment.text}"
 
 
 def to_txt(meeting: Meeting, segments: list[Segment]) -> str:
     return "".join(f"[{clock(s.start)}] {_line(s)}\n" for s in segments)
 
 
-def _cues(segments: list[Segment], separator: str) -> list[str]:
+def to_md(meeting: Meeting, segments: list[Segment]) -> str:
+    lines = [f"# {meeting.title or 'Meeting'}\n\n"]
+    lines += [
+        f"**[{clock(s.start)}] {s.speaker}:** {s.text}\n\n"
+        if s.speaker
+        else f"**[{clock(s.start)}]** {s.text}\n\n"
+        for s in segments
+    ]
+    return "".join(lines).rstrip("\n") + "\n"
+
+
+def _cues(segments: list[Segment], separator: str, line: Callable[[Segment], str]) -> list[str]:
     return [
         f"{clock(s.start, millis_separator=separator)} --> "
-        f"{clock(s.end, millis_separator=separator)}\n{_line(s)}\n"
+        f"{clock(s.end, millis_separator=separator)}\n{line(s)}\n"
         for s in segments
     ]
 
 
 def to_srt(meeting: Meeting, segments: list[Segment]) -> str:
-    return "\n".join(f"{i}\n{cue}" for i, cue in enumerate(_cues(segments, ","), 1))
+    return "\n".join(f"{i}\n{cue}" for i, cue in enumerate(_cues(segments, ",", _line), 1))
 
 
 def to_vtt(meeting: Meeting, segments: list[Segment]) -> str:
-    return "WEBVTT\n\n" + "\n".join(_cues(segments, "."))
+    return "WEBVTT\n\n" + "\n".join(_cues(segments, ".", _vtt_line))
 
 
 def to_json(meeting: Meeting, segments: list[Segment]) -> str:
     document = meeting.model_dump(mode="json")
-    document["segments"] = [segment.model_dump(mode="json") for segment in segments]
+    document["segments"] = [_segment_json(segment) for segment in segments]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _segment_json(segment: Segment) -> dict[str, object]:
+    """The segment with its displayed speaker, on the segment and on each word."""
+    data = segment.model_dump(mode="json")
+    data["speaker"] = segment.speaker
+    for word in data["words"]:
+        word["speaker"] = segment.speaker
+    return data
 
 
 RENDERERS: dict[Format, Callable[[Meeting, list[Segment]], str]] = {
@@ -58,6 +86,7 @@ RENDERERS: dict[Format, Callable[[Meeting, list[Segment]], str]] = {
     "json": to_json,
     "srt": to_srt,
     "vtt": to_vtt,
+    "md": to_md,
 }
 
 

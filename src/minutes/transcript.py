@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from pydantic import BaseModel, Field
 
 
@@ -10,6 +12,7 @@ class Word(BaseModel):
     start: float
     end: float
     probability: float
+    speaker_label: str | None = None
 
 
 class Segment(BaseModel):
@@ -17,8 +20,15 @@ class Segment(BaseModel):
     end: float
     text: str
     confidence: float | None = Field(None, description="exp(mean token log-probability)")
-    speaker_label: str | None = None
+    speaker_label: str | None = Field(None, description="The meeting's voice: SPEAKER_00, ...")
+    speaker_id: UUID | None = Field(None, description="The enrolled speaker it was matched to")
+    speaker_name: str | None = Field(None, description="That speaker's name, when known")
     words: list[Word] = Field(default_factory=list)
+
+    @property
+    def speaker(self) -> str | None:
+        """What to show: the name when the voice is known, else its label."""
+        return self.speaker_name or self.speaker_label
 
 
 class Transcript(BaseModel):

@@ -150,7 +150,8 @@ def replace_segments(conn: Connection, meeting_id: UUID, segments: list[Segment]
     with conn.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO transcript_segments (meeting_id, segment_index, start_time, end_time,"
-            " speaker_label, text, confidence, words) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            " speaker_label, speaker_id, text, confidence, words)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
                 (
                     meeting_id,
@@ -158,9 +159,10 @@ def replace_segments(conn: Connection, meeting_id: UUID, segments: list[Segment]
                     segment.start,
                     segment.end,
                     segment.speaker_label,
+                    segment.speaker_id,
                     segment.text,
                     segment.confidence,
-                    Jsonb([word.model_dump() for word in segment.words]),
+                    Jsonb([word.model_dump(exclude_none=True) for word in segment.words]),
                 )
                 for index, segment in enumerate(segments)
             ],
@@ -169,8 +171,10 @@ def replace_segments(conn: Connection, meeting_id: UUID, segments: list[Segment]
 
 def get_segments(conn: Connection, meeting_id: UUID) -> list[Segment]:
     rows = conn.execute(
-        "SELECT start_time AS start, end_time AS end, text, confidence, speaker_label, words"
-        " FROM transcript_segments WHERE meeting_id = %s ORDER BY segment_index",
+        "SELECT s.start_time AS start, s.end_time AS end, s.text, s.confidence, s.speaker_label,"
+        " s.speaker_id, p.name AS speaker_name, s.words"
+        " FROM transcript_segments s LEFT JOIN speakers p ON p.id = s.speaker_id"
+        " WHERE s.meeting_id = %s ORDER BY s.segment_index",
         (meeting_id,),
     ).fetchall()
     return [Segment.model_validate(row) for row in rows]

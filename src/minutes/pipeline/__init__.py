@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from minutes.pipeline import ingest, transcribe
+from minutes.pipeline import diarize, ingest, transcribe
 from minutes.pipeline.stage import Stage
 
-STAGES: tuple[Stage[Any], ...] = (ingest.STAGE, transcribe.STAGE)
+STAGES: tuple[Stage[Any], ...] = (ingest.STAGE, transcribe.STAGE, diarize.STAGE)
 
 
 def stage_named(name: str) -> Stage[Any]:

@@ -69,7 +69,7 @@ def run_stage(
     try:
         bound.info("stage.started")
         report = _ProgressReporter(pool, meeting_id, stage, attempt.stop_reason)
-        output = stage.compute(StageContext(meeting, settings, report))
+        output = stage.compute(StageContext(meeting, settings, report, pool.connection))
         following = next_stage(stage)
         with pool.connection() as conn, conn.transaction():
             stage.save(conn, meeting, output)

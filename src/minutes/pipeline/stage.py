@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -18,7 +19,9 @@ class StageContext:
     meeting: Meeting
     settings: Settings
     report_progress: Callable[[float], None]
-    """Call with the fraction of this stage done; it raises JobAborted when asked to stop."""
+    """Call with the fraction of this stage done; it raises StageAborted when asked to stop."""
+    connection: Callable[[], AbstractContextManager[Connection]]
+    """A database connection for reading what earlier stages saved."""
 
 
 @dataclass(frozen=True)

@@ -141,4 +141,4 @@ def save(conn: Connection, meeting: Meeting, transcript: Transcript) -> None:
     update_meeting(conn, meeting.id, language=transcript.language)
 
 
-STAGE = Stage(name="transcribe", queue="asr", weight=95, compute=transcribe, save=save)
+STAGE = Stage(name="transcribe", queue="asr", weight=85, compute=transcribe, save=save)

@@ -1,0 +1,1 @@
+"""Who spoke when: speaker embeddings, clustering into voices, turns cut from the transcript."""
