@@ -40,7 +40,8 @@ def espeak_available() -> bool:
 
 
 def speak(text: str, voice: str = "en-us", speed: int = 150, pitch: int = 50) -> np.ndarray:
-    """One utterance as int16 samples at 22.05 kHz."""
+    """One utterance as int16 samples at 22.05 kHz, without espeak's own leading and trailing
+    silence, so turn times are when the voice really starts and stops."""
     with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
         subprocess.run(
             ["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", tmp.name, text],
@@ -49,7 +50,9 @@ def speak(text: str, voice: str = "en-us", speed: int = 150, pitch: int = 50) ->
         )
         with wave.open(tmp.name, "rb") as wav:
             assert wav.getframerate() == ESPEAK_RATE
-            return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+            samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+    voiced = np.flatnonzero(np.abs(samples.astype(np.int32)) > 300)
+    return samples[voiced[0] : voiced[-1] + 1] if len(voiced) else samples
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int = ESPEAK_RATE) -> None:
@@ -109,4 +112,31 @@ TEAM_SYNC = [
     Turn("en-us", "Good point. Please draft the job description and we can discuss it next week."),
     Turn("en+f3", "Sounds good. That is everything from my side."),
     Turn("en-us", "Great meeting everyone. See you next Monday."),
+]
+
+# A male and a female voice with short interjections between longer turns.
+TWO_VOICES = [
+    Turn("en-us", "Let us review the hiring plan for the data team this quarter."),
+    Turn("en+f3", "We have budget for two engineers and one analyst starting in spring."),
+    Turn("en-us", "Okay."),
+    Turn("en+f3", "The analyst role is the most urgent because reporting is behind schedule."),
+    Turn("en-us", "I agree. Can you publish the job posting before the end of the week?"),
+    Turn("en+f3", "Yes."),
+    Turn("en-us", "Good. I will ask finance to confirm the salary ranges tomorrow morning."),
+    Turn("en+f3", "Then I will schedule the first interviews for the second week of March."),
+]
+
+# The two voices above and a third, lower and slower, told apart by pitch and timbre.
+THIRD = ("en+m7", 70)
+THREE_VOICES = [
+    Turn("en-us", "Welcome back everyone, let us look at the launch plan for the new mobile app."),
+    Turn("en+f3", "The design work is finished and the screens were approved yesterday."),
+    Turn(THIRD[0], "Yeah.", THIRD[1]),
+    Turn(THIRD[0], "The backend still needs two more weeks for the payment integration.", THIRD[1]),
+    Turn("en-us", "Okay. Can we move the launch date to the end of next month?"),
+    Turn("en+f3", "That works for marketing, we can prepare the campaign in the meantime."),
+    Turn(THIRD[0], "I will write the migration guide for the support team by Wednesday.", THIRD[1]),
+    Turn("en-us", "Great. Then we meet again next Monday to check the progress."),
+    Turn("en+f3", "Sounds good."),
+    Turn(THIRD[0], "See you then.", THIRD[1]),
 ]

@@ -14,7 +14,7 @@ import jiwer
 from minutes.config import Settings
 from tests.conftest import REPO
 from tests.pipeline.test_transcribe import NORMALISE
-from tests.speech import TEAM_SYNC
+from tests.speech import TEAM_SYNC, Turn, dialogue
 
 SAMPLE = REPO / "samples" / "team-sync.flac"
 
@@ -99,3 +99,32 @@ def test_the_embedded_database_starts_migrates_and_is_reused(settings: Settings)
     assert first.stdout.strip()[:8] in again.stdout
     migrate = minutes(settings, "db", "migrate", database=False)
     assert migrate.stdout.strip() == "database is up to date"
+
+
+def test_speakers_are_enrolled_named_and_shown(settings: Settings, speech_dir: Path) -> None:
+    voice = speech_dir / "ana-enrol.wav"
+    dialogue(
+        [Turn("en+f3", "This is Ana speaking, I am recording a sample so my voice is known.")],
+        voice,
+    )
+    enrolled = minutes(settings, "speakers", "enroll", "Ana Ruiz", str(voice))
+    assert enrolled.returncode == 0, enrolled.stderr
+    assert "Ana Ruiz" in minutes(settings, "speakers", "list").stdout
+
+    result = minutes(settings, "process", str(SAMPLE), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    speakers = {segment["speaker"] for segment in document["segments"]}
+    assert "Ana Ruiz" in speakers and "SPEAKER_00" in speakers
+    assert "speakers: SPEAKER_00" in result.stderr and "Ana Ruiz" in result.stderr
+
+    named = minutes(settings, "speakers", "name", document["id"], "SPEAKER_00", "Bo Chen")
+    assert named.returncode == 0, named.stderr
+    lines = minutes(settings, "export", document["id"]).stdout.splitlines()
+    assert lines[0].startswith("[00:00:00] Bo Chen: Good morning")
+    assert any(line.split("] ", 1)[1].startswith("Ana Ruiz: ") for line in lines)
+
+    assert minutes(settings, "speakers", "delete", "Bo Chen").returncode == 0
+    assert minutes(settings, "export", document["id"]).stdout.startswith("[00:00:00] SPEAKER_00:")
+    missing = minutes(settings, "speakers", "name", document["id"], "SPEAKER_07", "X")
+    assert missing.returncode == 1 and "no voice SPEAKER_07" in missing.stderr

@@ -79,7 +79,9 @@ def test_vtt() -> None:
 
 
 def test_known_speakers_are_shown_by_name() -> None:
-    assert exports.render(MEETING, NAMED, "txt") == "[00:01:02] Ana Ruiz: I will send it by Friday.\n"
+    assert (
+        exports.render(MEETING, NAMED, "txt") == "[00:01:02] Ana Ruiz: I will send it by Friday.\n"
+    )
     assert exports.render(MEETING, NAMED, "srt").endswith("Ana Ruiz: I will send it by Friday.\n")
     assert "<v Ana Ruiz>I will send it by Friday." in exports.render(MEETING, NAMED, "vtt")
     assert exports.render(MEETING, NAMED, "md") == (

@@ -9,6 +9,7 @@ profile, so one wrong match cannot drag a voice towards someone else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import numpy as np
@@ -48,6 +49,11 @@ def _unit(vector: Vector) -> Vector:
     return (vector / np.linalg.norm(vector)).astype(np.float32)
 
 
+def _array(stored: Any) -> Vector:
+    """A `vector` column as numpy (pgvector hands back its own Vector type)."""
+    return np.asarray(stored.to_numpy(), dtype=np.float32)
+
+
 def list_profiles(conn: Connection) -> list[Profile]:
     rows = conn.execute(
         "SELECT id, name, audio_samples, cardinality(meeting_ids) AS meetings"
@@ -81,7 +87,7 @@ def add_confirmed_audio(conn: Connection, name: str, embedding: Vector, turns: i
         assert created is not None
         return UUID(str(created["id"]))
     count = row["audio_samples"]
-    merged = row["embedding"] * count + embedding * turns if count else embedding
+    merged = _array(row["embedding"]) * count + embedding * turns if count else embedding
     conn.execute(
         "UPDATE speakers SET embedding = %s, audio_samples = %s WHERE id = %s",
         (_unit(merged), count + turns, row["id"]),
@@ -175,7 +181,7 @@ def name_voice(conn: Connection, meeting_id: UUID, label: str, name: str) -> UUI
     ).fetchone()
     if row is None:
         raise UnknownVoice(f"meeting {meeting_id} has no voice {label}")
-    speaker_id = add_confirmed_audio(conn, name, row["embedding"], row["turns"])
+    speaker_id = add_confirmed_audio(conn, name, _array(row["embedding"]), row["turns"])
     conn.execute(
         "UPDATE meeting_speakers SET speaker_id = %s, confirmed = true, similarity = NULL"
         " WHERE meeting_id = %s AND label = %s",
@@ -197,7 +203,7 @@ def merge_profiles(conn: Connection, keep: UUID, absorb: UUID) -> None:
     }
     kept, gone = rows[keep], rows[absorb]
     weights = max(kept["audio_samples"], 1), max(gone["audio_samples"], 1)
-    merged = _unit(kept["embedding"] * weights[0] + gone["embedding"] * weights[1])
+    merged = _unit(_array(kept["embedding"]) * weights[0] + _array(gone["embedding"]) * weights[1])
     meetings = list(dict.fromkeys([*kept["meeting_ids"], *gone["meeting_ids"]]))
     conn.execute(
         "UPDATE speakers SET embedding = %s, audio_samples = %s, meeting_ids = %s WHERE id = %s",

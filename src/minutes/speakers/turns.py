@@ -15,7 +15,7 @@ PAUSE_SECONDS = 0.3
 """A silence this long between two words may be a change of speaker."""
 MAX_PIECE_SECONDS = 5.0
 """Longer stretches are cut at a word boundary, to catch changes without a pause."""
-MIN_EMBED_SECONDS = 0.8
+MIN_EMBED_SECONDS = 1.0
 """Shorter pieces ("Yeah.", "Okay?") give unreliable voices: they join the nearest speaker."""
 _SENTENCE_END = (".", "?", "!")
 
