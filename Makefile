@@ -37,6 +37,7 @@ test: $(STAMP) system-deps lint
 
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/transcribe.py
+	$(BIN)/python bench/diarize.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .mypy_cache .ruff_cache .pytest_cache

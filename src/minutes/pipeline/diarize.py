@@ -8,7 +8,9 @@ different `num_speakers`) replaces the meeting's labels; transcription is not re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -20,8 +22,13 @@ from minutes.pipeline.ingest import processed_audio_path
 from minutes.pipeline.stage import Stage, StageContext
 from minutes.pipeline.transcribe import resolve_device
 from minutes.speakers.clustering import centroids, cluster_voices, nearest
-from minutes.speakers.encoder import load_encoder
-from minutes.speakers.turns import MIN_EMBED_SECONDS, label_segments, split_into_pieces
+from minutes.speakers.encoder import Embedding, SpeakerEncoder, load_encoder
+from minutes.speakers.turns import (
+    MIN_EMBED_SECONDS,
+    Piece,
+    label_segments,
+    split_into_pieces,
+)
 from minutes.transcript import Segment
 
 
@@ -35,28 +42,30 @@ def speaker_label(number: int) -> str:
     return f"SPEAKER_{number:02d}"
 
 
-def diarize(context: StageContext) -> Diarization:
-    meeting, settings = context.meeting, context.settings
-    with context.connection() as conn:
-        segments = get_segments(conn, meeting.id)
+def diarize_transcript(
+    pcm: audio.PCM,
+    segments: list[Segment],
+    encoder: SpeakerEncoder,
+    options: dict[str, Any],
+    on_progress: Callable[[float], None] = lambda fraction: None,
+) -> Diarization:
+    """The plain function the stage and the benchmark share."""
     pieces = split_into_pieces(segments)
     if not pieces:
         return Diarization(segments=[], voices=[])
-    pcm = audio.read_wav(processed_audio_path(settings, meeting.id))
-    encoder = load_encoder(resolve_device(settings)[0], settings.cpu_threads)
 
-    def clip(start: float, end: float) -> audio.PCM:
-        return pcm[int(start * audio.SAMPLE_RATE) : int(end * audio.SAMPLE_RATE)]
+    def embed(piece: Piece) -> Embedding:
+        start, end = (int(t * audio.SAMPLE_RATE) for t in (piece.start, piece.end))
+        return encoder.embed(pcm[start:end])
 
     long_pieces = [i for i, p in enumerate(pieces) if p.duration >= MIN_EMBED_SECONDS]
     if not long_pieces:  # only short interjections: embed them anyway
         long_pieces = list(range(len(pieces)))
     embeddings = np.zeros((len(pieces), encoder.dimension), dtype=np.float32)
     for done, index in enumerate(long_pieces):
-        embeddings[index] = encoder.embed(clip(pieces[index].start, pieces[index].end))
-        context.report_progress(0.9 * (done + 1) / len(long_pieces))
+        embeddings[index] = embed(pieces[index])
+        on_progress(0.9 * (done + 1) / len(long_pieces))
 
-    options = meeting.options
     numbers = np.zeros(len(pieces), dtype=int)
     numbers[long_pieces] = cluster_voices(
         embeddings[long_pieces],
@@ -69,7 +78,7 @@ def diarize(context: StageContext) -> Diarization:
     embedded = set(long_pieces)
     for index, piece in enumerate(pieces):
         if index not in embedded:
-            numbers[index] = nearest(encoder.embed(clip(piece.start, piece.end)), centres)
+            numbers[index] = nearest(embed(piece), centres)
 
     labels = [speaker_label(int(n)) for n in numbers]
     voices = [
@@ -84,6 +93,21 @@ def diarize(context: StageContext) -> Diarization:
         for k in range(len(centres))
     ]
     return Diarization(segments=label_segments(segments, pieces, labels), voices=voices)
+
+
+def diarize(context: StageContext) -> Diarization:
+    meeting, settings = context.meeting, context.settings
+    with context.connection() as conn:
+        segments = get_segments(conn, meeting.id)
+    if not segments:
+        return Diarization(segments=[], voices=[])
+    return diarize_transcript(
+        audio.read_wav(processed_audio_path(settings, meeting.id)),
+        segments,
+        load_encoder(resolve_device(settings)[0], settings.cpu_threads),
+        meeting.options,
+        context.report_progress,
+    )
 
 
 def save(conn: Connection, meeting: Meeting, result: Diarization) -> None:

@@ -45,10 +45,15 @@ class ResemblyzerEncoder:
             torch.set_num_threads(threads)
         self._audio: Any = audio
         self._model = VoiceEncoder(device=device, verbose=False)
+        # The first embedding imports librosa's mel code (~2 s): pay it at load, not per job.
+        tone = 0.1 * np.sin(np.arange(16_000, dtype=np.float32) * 0.05)
+        self.embed(tone.astype(np.float32))
 
     def embed(self, speech: PCM) -> Embedding:
-        normalised = self._audio.normalize_volume(speech, -30, increase_only=True)
-        return _unit(self._model.embed_utterance(normalised))
+        # Volume normalisation divides by the RMS: digital silence would become NaN.
+        if np.any(speech):
+            speech = self._audio.normalize_volume(speech, -30, increase_only=True)
+        return _unit(self._model.embed_utterance(speech))
 
     def embed_recording(self, recording: PCM) -> Embedding:
         speech = self._audio.preprocess_wav(recording, source_sr=16_000)
