@@ -66,6 +66,13 @@ def test_process_prints_json_on_stdout_and_progress_on_stderr(settings: Settings
     assert vtt.stdout.startswith("WEBVTT\n\n")
     txt = minutes(settings, "export", meeting_id)
     assert txt.stdout.splitlines()[0].startswith("[00:00:0")
+    merged = minutes(settings, "reprocess", meeting_id, "--from", "diarize", "--speakers", "1")
+    assert merged.returncode == 0, merged.stderr
+    assert {line.split("] ", 1)[1].split(":")[0] for line in merged.stdout.splitlines()} == {
+        "SPEAKER_00"
+    }
+    unknown = minutes(settings, "reprocess", meeting_id, "--from", "nowhere")
+    assert unknown.returncode == 1 and "no stage named 'nowhere'" in unknown.stderr
     status = minutes(settings, "status", meeting_id)
     assert "status:       completed" in status.stdout and "progress:     100%" in status.stdout
 

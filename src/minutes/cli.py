@@ -24,8 +24,12 @@ from minutes.db.migrate import migrate
 from minutes.db.speakers import meeting_voices
 from minutes.errors import BadInput
 from minutes.logs import configure_logging
+from minutes.pipeline import STAGES
+from minutes.pipeline.reprocess import CannotReprocess
+from minutes.pipeline.reprocess import reprocess as reprocess_from
 from minutes.speakers.enrolment import enrol
 
+STAGE_NAMES = [stage.name for stage in STAGES]
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 app.add_typer(db_app, name="db")
@@ -122,10 +126,48 @@ def process(
         max_speakers=max_speakers,
     )
     err.print(f"meeting [bold]{meeting.id}[/bold]")
+    _work_and_print(settings, url, meeting.id, fmt)
+
+
+@app.command()
+def reprocess(
+    meeting_id: UUID,
+    from_stage: Annotated[
+        str, typer.Option("--from", help=f"First stage to run again: {', '.join(STAGE_NAMES)}.")
+    ],
+    speakers: Annotated[
+        int | None, typer.Option("--speakers", min=0, help="How many people speak; 0 detects it.")
+    ] = None,
+    language: Language = None,
+    wait: Annotated[bool, typer.Option(help="Run a worker here and print the result.")] = True,
+    fmt: Format = "txt",
+) -> None:
+    """Run a meeting again from one stage on (e.g. re-diarize without transcribing again)."""
+    settings = _settings(quiet=wait)
+    url = resolve_database_url(settings)
+    options: dict[str, object] = {}
+    if speakers is not None:
+        options.update(num_speakers=speakers or None, min_speakers=None, max_speakers=None)
+    if language:
+        options["language"] = language
+    with connect(url) as conn:
+        try:
+            reprocess_from(conn, meeting_id, from_stage, options)
+        except CannotReprocess as error:
+            err.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(1) from None
+    if wait:
+        _work_and_print(settings, url, meeting_id, fmt)
+    else:
+        out.print(f"queued {meeting_id} from {from_stage}")
+
+
+def _work_and_print(settings: Settings, url: str, meeting_id: UUID, fmt: exports.Format) -> None:
+    """Run a worker here until the meeting is finished, then print it (or why it failed)."""
     try:
-        finished = asyncio.run(_process_until_finished(settings, url, meeting.id))
+        finished = asyncio.run(_process_until_finished(settings, url, meeting_id))
     except MeetingStuck as error:
-        err.print(f"[red]error:[/red] {error}; see `minutes status {meeting.id}`")
+        err.print(f"[red]error:[/red] {error}; see `minutes status {meeting_id}`")
         raise typer.Exit(1) from None
     if finished.status == "failed":
         err.print(f"[red]failed:[/red] {finished.error_message}")

@@ -12,11 +12,10 @@ import pytest
 
 from minutes.config import Settings
 from minutes.db import open_pool
-from minutes.db.meetings import create_meeting, get_meeting, get_segments, update_meeting
+from minutes.db.meetings import create_meeting, get_meeting, get_segments, list_events
 from minutes.db.speakers import list_profiles, meeting_voices, name_voice
 from minutes.evaluation import diarization_error_rate
-from minutes.pipeline.diarize import STAGE as DIARIZE
-from minutes.pipeline.runner import Attempt, run_stage
+from minutes.pipeline.reprocess import reprocess
 from minutes.speakers.enrolment import enrol
 from minutes.transcript import Segment
 from tests.conftest import work_until_finished
@@ -130,25 +129,13 @@ def test_rerunning_diarize_replaces_the_labels(
     before = get_segments(db, meeting_id)
 
     def rediarize(**options: object) -> list[Segment]:
-        update_meeting(db, meeting_id, status="processing")
-        db.execute(
-            "UPDATE meetings SET options = %s::jsonb WHERE id = %s",
-            (psycopg.types.json.Jsonb(options), meeting_id),
-        )
-        with open_pool(settings.database_url) as pool:
-            run_stage(
-                DIARIZE,
-                meeting_id,
-                pool=pool,
-                settings=settings,
-                worker="test",
-                attempt=Attempt(0, True),
-            )
+        reprocess(db, meeting_id, "diarize", options)
+        work_until_finished(settings, meeting_id)
         return get_segments(db, meeting_id)
 
     merged = rediarize(num_speakers=1)
     assert {s.speaker_label for s in merged} == {"SPEAKER_00"}
-    again = rediarize()
+    again = rediarize(num_speakers=None)
     assert {s.speaker_label for s in again} == {"SPEAKER_00", "SPEAKER_01"}
     assert [w.word for s in again for w in s.words] == [w.word for s in before for w in s.words]
     rows = db.execute(
@@ -158,6 +145,9 @@ def test_rerunning_diarize_replaces_the_labels(
     ).fetchone()
     assert rows == {"n": len(again), "distinct_n": len(again)}
     assert len(meeting_voices(db, meeting_id)) == 2
+    kinds = [(e["kind"], e["stage"]) for e in list_events(db, meeting_id)]
+    assert kinds.count(("stage.completed", "transcribe")) == 1  # ASR ran once
+    assert kinds.count(("stage.completed", "diarize")) == 3
 
 
 def test_one_voice_is_one_speaker(

@@ -73,6 +73,11 @@ def list_meetings(conn: Connection, limit: int = 20) -> list[Meeting]:
     return [Meeting.model_validate(row) for row in rows]
 
 
+def queue_stage(conn: Connection, meeting_id: UUID, stage: str, queue: str) -> None:
+    """Defer a stage's job; run it in the transaction that makes the stage due."""
+    conn.execute("SELECT minutes_defer_stage(%s, %s, %s)", (meeting_id, stage, queue))
+
+
 def has_queued_work(conn: Connection, meeting_id: UUID) -> bool:
     """Whether a job for the meeting waits or runs; a stage queues the next one before it
     ends, so an unfinished meeting with no job left is stuck."""

@@ -76,10 +76,7 @@ def run_stage(
             if following is None:
                 store.complete_meeting(conn, meeting_id)
             else:
-                conn.execute(
-                    "SELECT minutes_defer_stage(%s, %s, %s)",
-                    (meeting_id, following.name, following.queue),
-                )
+                store.queue_stage(conn, meeting_id, following.name, following.queue)
                 store.set_progress(conn, meeting_id, overall_progress(stage, 1))
             seconds = round(time.monotonic() - started, 3)
             store.add_event(conn, meeting_id, "stage.completed", stage.name, {"seconds": seconds})
