@@ -7,6 +7,7 @@ word boundary), so a change of speaker always falls between two pieces.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from minutes.transcript import Segment, Word
@@ -68,7 +69,8 @@ def label_segments(
             groups[-1][2].append(piece)
         else:
             groups.append((piece.segment_index, label, [piece]))
-    split = {index for index, _, _ in groups if sum(g[0] == index for g in groups) > 1}
+    groups_per_segment = Counter(index for index, _, _ in groups)
+    split = {index for index, count in groups_per_segment.items() if count > 1}
     labelled = []
     for index, label, group in groups:
         original = segments[index]
