@@ -25,7 +25,7 @@ system-deps:
 	fi
 
 demo: $(STAMP)
-	MINUTES_DATA_DIR=$(DEMO_DATA) $(BIN)/minutes process samples/team-sync.flac --title "Team sync"
+	MINUTES_DATA_DIR=$(DEMO_DATA) $(BIN)/minutes process samples/team-sync.flac --title "Team sync" --format md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

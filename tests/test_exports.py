@@ -8,7 +8,7 @@ import pytest
 
 from minutes import exports
 from minutes.db.meetings import Meeting
-from minutes.transcript import Segment, Word
+from minutes.transcript import Segment, Word, clock
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 MEETING = Meeting(
@@ -53,9 +53,9 @@ NAMED = [
 
 
 def test_clock() -> None:
-    assert exports.clock(3661.5) == "01:01:01"
-    assert exports.clock(3661.5, millis_separator=",") == "01:01:01,500"
-    assert exports.clock(59.9996, millis_separator=".") == "00:01:00.000"
+    assert clock(3661.5) == "01:01:01"
+    assert clock(3661.5, millis_separator=",") == "01:01:01,500"
+    assert clock(59.9996, millis_separator=".") == "00:01:00.000"
 
 
 def test_txt() -> None:
@@ -84,8 +84,8 @@ def test_known_speakers_are_shown_by_name() -> None:
     )
     assert exports.render(MEETING, NAMED, "srt").endswith("Ana Ruiz: I will send it by Friday.\n")
     assert "<v Ana Ruiz>I will send it by Friday." in exports.render(MEETING, NAMED, "vtt")
-    assert exports.render(MEETING, NAMED, "md") == (
-        "# Sync\n\n**[00:01:02] Ana Ruiz:** I will send it by Friday.\n"
+    assert exports.render(MEETING, NAMED, "md").endswith(
+        "## Transcript\n\n**[00:01:02](#t=62) Ana Ruiz:** I will send it by Friday.\n"
     )
     segment = json.loads(exports.render(MEETING, NAMED, "json"))["segments"][0]
     assert (segment["speaker"], segment["speaker_label"]) == ("Ana Ruiz", "SPEAKER_00")

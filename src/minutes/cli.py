@@ -22,6 +22,7 @@ from minutes.db import meetings as store
 from minutes.db import speakers as profiles
 from minutes.db.migrate import migrate
 from minutes.db.speakers import meeting_voices
+from minutes.db.summaries import get_summary
 from minutes.errors import BadInput
 from minutes.logs import configure_logging
 from minutes.pipeline import STAGES
@@ -98,7 +99,8 @@ def _print_transcript(url: str, meeting_id: UUID, fmt: exports.Format) -> None:
     with connect(url) as conn:
         meeting = _existing(conn, meeting_id)
         segments = store.get_segments(conn, meeting_id)
-    sys.stdout.write(exports.render(meeting, segments, fmt))
+        summary = get_summary(conn, meeting_id) if fmt == "md" else None
+    sys.stdout.write(exports.render(meeting, segments, fmt, summary))
 
 
 @app.command()

@@ -7,20 +7,12 @@ from collections.abc import Callable
 from typing import Literal
 
 from minutes.db.meetings import Meeting
-from minutes.transcript import Segment
+from minutes.document import render_document
+from minutes.summary.model import MeetingSummary
+from minutes.transcript import Segment, clock
 
 Format = Literal["txt", "json", "srt", "vtt", "md"]
 FORMATS: tuple[Format, ...] = ("txt", "json", "srt", "vtt", "md")
-
-
-def clock(seconds: float, *, millis_separator: str | None = None) -> str:
-    """`HH:MM:SS`, or with milliseconds after `millis_separator` (`,` for srt, `.` for vtt)."""
-    total_ms = round(seconds * 1000)
-    hours, rest = divmod(total_ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    text = f"{hours:02d}:{minutes:02d}:{secs:02d}"
-    return text if millis_separator is None else f"{text}{millis_separator}{millis:03d}"
 
 
 def _line(segment: Segment) -> str:
@@ -37,17 +29,6 @@ def _vtt_line(segment: Segment) -> str:
 
 def to_txt(meeting: Meeting, segments: list[Segment]) -> str:
     return "".join(f"[{clock(s.start)}] {_line(s)}\n" for s in segments)
-
-
-def to_md(meeting: Meeting, segments: list[Segment]) -> str:
-    lines = [f"# {meeting.title or 'Meeting'}\n\n"]
-    lines += [
-        f"**[{clock(s.start)}] {s.speaker}:** {s.text}\n\n"
-        if s.speaker
-        else f"**[{clock(s.start)}]** {s.text}\n\n"
-        for s in segments
-    ]
-    return "".join(lines).rstrip("\n") + "\n"
 
 
 def _cues(segments: list[Segment], separator: str, line: Callable[[Segment], str]) -> list[str]:
@@ -81,14 +62,21 @@ def _segment_json(segment: Segment) -> dict[str, object]:
     return data
 
 
-RENDERERS: dict[Format, Callable[[Meeting, list[Segment]], str]] = {
+RENDERERS: dict[str, Callable[[Meeting, list[Segment]], str]] = {
     "txt": to_txt,
     "json": to_json,
     "srt": to_srt,
     "vtt": to_vtt,
-    "md": to_md,
 }
 
 
-def render(meeting: Meeting, segments: list[Segment], fmt: Format) -> str:
+def render(
+    meeting: Meeting,
+    segments: list[Segment],
+    fmt: Format,
+    summary: MeetingSummary | None = None,
+) -> str:
+    """The meeting in `fmt`; markdown is the whole document, with the summary when given."""
+    if fmt == "md":
+        return render_document(meeting, segments, summary)
     return RENDERERS[fmt](meeting, segments)

@@ -35,3 +35,13 @@ class Transcript(BaseModel):
     language: str
     language_probability: float
     segments: list[Segment]
+
+
+def clock(seconds: float, *, millis_separator: str | None = None) -> str:
+    """`HH:MM:SS`, or with milliseconds after `millis_separator` (`,` for srt, `.` for vtt)."""
+    total_ms = round(seconds * 1000)
+    hours, rest = divmod(total_ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    text = f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    return text if millis_separator is None else f"{text}{millis_separator}{millis:03d}"

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from minutes.pipeline import diarize, ingest, transcribe
+from minutes.pipeline import diarize, ingest, summarize, transcribe
 from minutes.pipeline.stage import Stage
 
-STAGES: tuple[Stage[Any], ...] = (ingest.STAGE, transcribe.STAGE, diarize.STAGE)
+STAGES: tuple[Stage[Any], ...] = (
+    ingest.STAGE,
+    transcribe.STAGE,
+    diarize.STAGE,
+    summarize.STAGE,
+)
 
 
 def stage_named(name: str) -> Stage[Any]:

@@ -1,0 +1,1 @@
+"""From transcript to minutes: summary, key points, decisions, action items, topics, mood."""
