@@ -32,10 +32,10 @@ def test_the_document_has_every_section_in_order() -> None:
         "## Transcript",
     ]
     assert "**Participants:** Ana Ruiz (00:00:02)" in document
-    assert "| 1 | I will send it \\| today. | Ana Ruiz | today | [00:01:02](#t=62) |" in document
-    assert "| 2 | Someone should check. |  |  | [00:01:10](#t=70) |" in document
-    assert "- [00:01:02](#t=62) We will go with May." in document
-    assert "**[00:01:02](#t=62) Ana Ruiz:** I will send it by Friday." in document
+    assert "| 1 | I will send it \\| today. | Ana Ruiz | today | [00:01:02](#t=62.0) |" in document
+    assert "| 2 | Someone should check. |  |  | [00:01:10](#t=70.0) |" in document
+    assert "- [00:01:02](#t=62.0) We will go with May." in document
+    assert "**[00:01:02](#t=62.0) Ana Ruiz:** I will send it by Friday." in document
 
 
 def test_without_a_summary_the_document_is_the_transcript() -> None:

@@ -85,7 +85,7 @@ def test_known_speakers_are_shown_by_name() -> None:
     assert exports.render(MEETING, NAMED, "srt").endswith("Ana Ruiz: I will send it by Friday.\n")
     assert "<v Ana Ruiz>I will send it by Friday." in exports.render(MEETING, NAMED, "vtt")
     assert exports.render(MEETING, NAMED, "md").endswith(
-        "## Transcript\n\n**[00:01:02](#t=62) Ana Ruiz:** I will send it by Friday.\n"
+        "## Transcript\n\n**[00:01:02](#t=62.0) Ana Ruiz:** I will send it by Friday.\n"
     )
     segment = json.loads(exports.render(MEETING, NAMED, "json"))["segments"][0]
     assert (segment["speaker"], segment["speaker_label"]) == ("Ana Ruiz", "SPEAKER_00")

@@ -14,7 +14,7 @@ from minutes.transcript import Segment, clock
 
 def _at(seconds: float) -> str:
     """A timestamp that links to that moment of the recording."""
-    return f"[{clock(seconds)}](#t={seconds:.0f})"
+    return f"[{clock(seconds)}](#t={seconds:.1f})"
 
 
 def _cell(text: str | None) -> str:
