@@ -71,6 +71,10 @@ def test_process_prints_json_on_stdout_and_progress_on_stderr(settings: Settings
     assert {line.split("] ", 1)[1].split(":")[0] for line in merged.stdout.splitlines()} == {
         "SPEAKER_00"
     }
+    found = minutes(settings, "search", "sending the agreement to the lawyers")
+    assert found.returncode == 0, found.stderr
+    first = found.stdout.splitlines()[0]
+    assert first.startswith(meeting_id) and "contract" in first and "[00:00:2" in first
     unknown = minutes(settings, "reprocess", meeting_id, "--from", "nowhere")
     assert unknown.returncode == 1 and "no stage named 'nowhere'" in unknown.stderr
     status = minutes(settings, "status", meeting_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from minutes.config import Settings, SettingsError, load_settings
 from minutes.db import Connection, connect, resolve_database_url
 from minutes.db import meetings as store
 from minutes.db import speakers as profiles
+from minutes.db.chunks import search
 from minutes.db.migrate import migrate
 from minutes.db.speakers import meeting_voices
 from minutes.db.summaries import get_summary
@@ -29,6 +31,8 @@ from minutes.pipeline import STAGES
 from minutes.pipeline.reprocess import CannotReprocess
 from minutes.pipeline.reprocess import reprocess as reprocess_from
 from minutes.speakers.enrolment import enrol
+from minutes.summary.extractive import TextEncoder
+from minutes.transcript import clock
 
 STAGE_NAMES = [stage.name for stage in STAGES]
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -321,6 +325,39 @@ def export(meeting_id: UUID, fmt: Format = "txt") -> None:
     """Print a meeting's transcript in one of the export formats."""
     settings = _settings()
     _print_transcript(resolve_database_url(settings), meeting_id, fmt)
+
+
+@app.command("search")
+def search_meetings(
+    query: str,
+    meeting: Annotated[UUID | None, typer.Option(help="Only this meeting.")] = None,
+    speaker: Annotated[str | None, typer.Option(help="Only what this speaker said.")] = None,
+    since: Annotated[
+        datetime | None, typer.Option(help="Only meetings from this date on.", formats=["%Y-%m-%d"])
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+) -> None:
+    """Find what was said, by meaning and by words, across every meeting."""
+    settings = _settings()
+    vector = TextEncoder.load().embed([query])[0]
+    with connect(resolve_database_url(settings)) as conn:
+        hits = search(
+            conn,
+            query,
+            vector,
+            meeting_id=meeting,
+            speaker=speaker,
+            since=since.replace(tzinfo=UTC) if since else None,
+            limit=limit,
+        )
+    if not hits:
+        err.print("no matches")
+        raise typer.Exit(1)
+    for hit in hits:
+        sys.stdout.write(
+            f"{hit.meeting_id}  {hit.title or ''}  [{clock(hit.start)}] {hit.speaker or ''}: "
+            f"{hit.text}\n"
+        )
 
 
 @speakers_app.command("enroll")

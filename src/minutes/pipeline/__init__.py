@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from minutes.pipeline import diarize, ingest, summarize, transcribe
+from minutes.pipeline import diarize, index, ingest, summarize, transcribe
 from minutes.pipeline.stage import Stage
 
 STAGES: tuple[Stage[Any], ...] = (
@@ -15,6 +15,7 @@ STAGES: tuple[Stage[Any], ...] = (
     transcribe.STAGE,
     diarize.STAGE,
     summarize.STAGE,
+    index.STAGE,
 )
 
 

@@ -1,0 +1,1 @@
+"""Semantic and full-text search across every meeting's transcript."""
