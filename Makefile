@@ -39,6 +39,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/transcribe.py
 	$(BIN)/python bench/diarize.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/summarize.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .mypy_cache .ruff_cache .pytest_cache
