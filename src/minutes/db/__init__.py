@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -44,3 +44,22 @@ def open_pool(url: str, max_size: int = 4) -> ConnectionPool[Connection]:
         open=True,
     )
     return pool
+
+
+def replace_meeting_rows(
+    conn: Connection,
+    table: str,
+    meeting_id: object,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+) -> None:
+    """Swap all of a meeting's rows in `table` (names come from code, never from users).
+
+    Stages call this inside their transaction, which is what makes re-running them safe."""
+    conn.execute(f"DELETE FROM {table} WHERE meeting_id = %s", (meeting_id,))
+    placeholders = ", ".join(["%s"] * (len(columns) + 1))
+    with conn.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (meeting_id, {', '.join(columns)}) VALUES ({placeholders})",
+            [(meeting_id, *row) for row in rows],
+        )

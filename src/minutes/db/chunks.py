@@ -15,7 +15,7 @@ import numpy.typing as npt
 from pgvector.psycopg import register_vector
 from pydantic import BaseModel
 
-from minutes.db import Connection
+from minutes.db import Connection, replace_meeting_rows
 from minutes.search.chunks import Chunk
 
 RRF_K = 60
@@ -37,16 +37,13 @@ def replace_chunks(
     conn: Connection, meeting_id: UUID, chunks: list[Chunk], vectors: npt.NDArray[np.float32]
 ) -> None:
     register_vector(conn)
-    conn.execute("DELETE FROM transcript_chunks WHERE meeting_id = %s", (meeting_id,))
-    with conn.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO transcript_chunks (meeting_id, start_time, end_time, speaker, text,"
-            " embedding) VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                (meeting_id, c.start, c.end, c.speaker, c.text, vector)
-                for c, vector in zip(chunks, vectors, strict=True)
-            ],
-        )
+    replace_meeting_rows(
+        conn,
+        "transcript_chunks",
+        meeting_id,
+        ("start_time", "end_time", "speaker", "text", "embedding"),
+        [(c.start, c.end, c.speaker, c.text, v) for c, v in zip(chunks, vectors, strict=True)],
+    )
 
 
 def search(

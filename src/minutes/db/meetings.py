@@ -9,7 +9,7 @@ from uuid import UUID
 from psycopg.types.json import Jsonb
 from pydantic import BaseModel
 
-from minutes.db import Connection
+from minutes.db import Connection, replace_meeting_rows
 from minutes.transcript import Segment
 
 Status = Literal["pending", "processing", "completed", "failed"]
@@ -149,29 +149,39 @@ def list_events(conn: Connection, meeting_id: UUID) -> list[dict[str, Any]]:
     return rows
 
 
+_SEGMENT_COLUMNS = (
+    "segment_index",
+    "start_time",
+    "end_time",
+    "speaker_label",
+    "speaker_id",
+    "text",
+    "confidence",
+    "words",
+)
+
+
 def replace_segments(conn: Connection, meeting_id: UUID, segments: list[Segment]) -> None:
     """Swap in a new transcript; callers run this inside their stage transaction."""
-    conn.execute("DELETE FROM transcript_segments WHERE meeting_id = %s", (meeting_id,))
-    with conn.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO transcript_segments (meeting_id, segment_index, start_time, end_time,"
-            " speaker_label, speaker_id, text, confidence, words)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [
-                (
-                    meeting_id,
-                    index,
-                    segment.start,
-                    segment.end,
-                    segment.speaker_label,
-                    segment.speaker_id,
-                    segment.text,
-                    segment.confidence,
-                    Jsonb([word.model_dump(exclude_none=True) for word in segment.words]),
-                )
-                for index, segment in enumerate(segments)
-            ],
-        )
+    replace_meeting_rows(
+        conn,
+        "transcript_segments",
+        meeting_id,
+        _SEGMENT_COLUMNS,
+        [
+            (
+                index,
+                segment.start,
+                segment.end,
+                segment.speaker_label,
+                segment.speaker_id,
+                segment.text,
+                segment.confidence,
+                Jsonb([word.model_dump(exclude_none=True) for word in segment.words]),
+            )
+            for index, segment in enumerate(segments)
+        ],
+    )
 
 
 def get_segments(conn: Connection, meeting_id: UUID) -> list[Segment]:

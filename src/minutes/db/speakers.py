@@ -17,7 +17,7 @@ import numpy.typing as npt
 from pgvector.psycopg import register_vector
 from pydantic import BaseModel
 
-from minutes.db import Connection
+from minutes.db import Connection, replace_meeting_rows
 
 MATCH_THRESHOLD = 0.80
 """Cosine similarity a meeting voice needs to an enrolled profile to take its name.
@@ -123,23 +123,22 @@ def save_meeting_voices(
 ) -> None:
     """Replace the meeting's voices and link its segments to the matched profiles."""
     _vectors(conn)
-    conn.execute("DELETE FROM meeting_speakers WHERE meeting_id = %s", (meeting_id,))
-    with conn.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO meeting_speakers (meeting_id, label, speaker_id, similarity, embedding,"
-            " turns, seconds) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [
-                (
-                    meeting_id,
-                    voice.label,
-                    *matches.get(voice.label, (None, None)),
-                    voice.embedding,
-                    voice.turns,
-                    voice.seconds,
-                )
-                for voice in voices
-            ],
-        )
+    replace_meeting_rows(
+        conn,
+        "meeting_speakers",
+        meeting_id,
+        ("label", "speaker_id", "similarity", "embedding", "turns", "seconds"),
+        [
+            (
+                voice.label,
+                *matches.get(voice.label, (None, None)),
+                voice.embedding,
+                voice.turns,
+                voice.seconds,
+            )
+            for voice in voices
+        ],
+    )
     _link_segments(conn, meeting_id)
 
 
