@@ -297,7 +297,12 @@ def status(meeting_id: Annotated[UUID | None, typer.Argument()] = None) -> None:
             meeting.title or "",
             meeting.error_message or "",
         )
-    Console(width=max(out.width, 140), highlight=False).print(table)
+    _print_table(table, min_width=140)
+
+
+def _print_table(table: Table, min_width: int) -> None:
+    """Tables stay whole when stdout is a pipe, whose width rich takes as 80 columns."""
+    Console(width=max(out.width, min_width), highlight=False).print(table)
 
 
 def _print_meeting(meeting: store.Meeting) -> None:
@@ -385,7 +390,7 @@ def speakers_list() -> None:
     table = Table(Column("id", no_wrap=True, min_width=36), "name", "confirmed turns", "meetings")
     for row in rows:
         table.add_row(str(row.id), row.name, str(row.audio_samples), str(row.meetings))
-    Console(width=max(out.width, 120), highlight=False).print(table)
+    _print_table(table, min_width=120)
 
 
 @speakers_app.command("name")

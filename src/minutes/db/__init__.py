@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from pgvector.psycopg import register_vector
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -44,6 +45,16 @@ def open_pool(url: str, max_size: int = 4) -> ConnectionPool[Connection]:
         open=True,
     )
     return pool
+
+
+def with_vectors(conn: Connection) -> Connection:
+    """Let the connection send and read pgvector values as numpy; registers once.
+
+    pgvector's registration looks up four types in the catalogue, so a connection that
+    already knows `vector` (pooled ones, mostly) skips it."""
+    if conn.adapters.types.get("vector") is None:
+        register_vector(conn)
+    return conn
 
 
 def replace_meeting_rows(

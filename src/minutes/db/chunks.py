@@ -12,10 +12,9 @@ from uuid import UUID
 
 import numpy as np
 import numpy.typing as npt
-from pgvector.psycopg import register_vector
 from pydantic import BaseModel
 
-from minutes.db import Connection, replace_meeting_rows
+from minutes.db import Connection, replace_meeting_rows, with_vectors
 from minutes.search.chunks import Chunk
 
 RRF_K = 60
@@ -36,7 +35,7 @@ class Hit(BaseModel):
 def replace_chunks(
     conn: Connection, meeting_id: UUID, chunks: list[Chunk], vectors: npt.NDArray[np.float32]
 ) -> None:
-    register_vector(conn)
+    with_vectors(conn)
     replace_meeting_rows(
         conn,
         "transcript_chunks",
@@ -56,7 +55,7 @@ def search(
     since: datetime | None = None,
     limit: int = 10,
 ) -> list[Hit]:
-    register_vector(conn)
+    with_vectors(conn)
     filters = (
         " AND (%(meeting)s::uuid IS NULL OR c.meeting_id = %(meeting)s)"
         " AND (%(speaker)s::text IS NULL OR lower(c.speaker) = lower(%(speaker)s))"

@@ -14,10 +14,9 @@ from uuid import UUID
 
 import numpy as np
 import numpy.typing as npt
-from pgvector.psycopg import register_vector
 from pydantic import BaseModel
 
-from minutes.db import Connection, replace_meeting_rows
+from minutes.db import Connection, replace_meeting_rows, with_vectors
 
 MATCH_THRESHOLD = 0.80
 """Cosine similarity a meeting voice needs to an enrolled profile to take its name.
@@ -39,10 +38,6 @@ class MeetingVoice:
     embedding: Vector
     turns: int
     seconds: float
-
-
-def _vectors(conn: Connection) -> None:
-    register_vector(conn)
 
 
 def _unit(vector: Vector) -> Vector:
@@ -72,7 +67,7 @@ def find_profile(conn: Connection, name_or_id: str) -> UUID | None:
 
 def add_confirmed_audio(conn: Connection, name: str, embedding: Vector, turns: int) -> UUID:
     """Create the profile `name`, or fold `turns` more confirmed turns into its running mean."""
-    _vectors(conn)
+    with_vectors(conn)
     row = conn.execute(
         "SELECT id, embedding, audio_samples FROM speakers WHERE lower(name) = lower(%s)"
         " FOR UPDATE",
@@ -97,7 +92,7 @@ def add_confirmed_audio(conn: Connection, name: str, embedding: Vector, turns: i
 
 def match_voices(conn: Connection, voices: list[MeetingVoice]) -> dict[str, tuple[UUID, float]]:
     """Each voice's best profile above MATCH_THRESHOLD; one profile names at most one voice."""
-    _vectors(conn)
+    with_vectors(conn)
     candidates = []
     for voice in voices:
         rows = conn.execute(
@@ -122,7 +117,7 @@ def save_meeting_voices(
     matches: dict[str, tuple[UUID, float]],
 ) -> None:
     """Replace the meeting's voices and link its segments to the matched profiles."""
-    _vectors(conn)
+    with_vectors(conn)
     replace_meeting_rows(
         conn,
         "meeting_speakers",
@@ -173,7 +168,7 @@ class UnknownVoice(LookupError):
 
 def name_voice(conn: Connection, meeting_id: UUID, label: str, name: str) -> UUID:
     """A person says who `label` is: enrol (or improve) that profile and relabel the meeting."""
-    _vectors(conn)
+    with_vectors(conn)
     row = conn.execute(
         "SELECT embedding, turns FROM meeting_speakers WHERE meeting_id = %s AND label = %s",
         (meeting_id, label),
@@ -192,7 +187,7 @@ def name_voice(conn: Connection, meeting_id: UUID, label: str, name: str) -> UUI
 
 def merge_profiles(conn: Connection, keep: UUID, absorb: UUID) -> None:
     """Fold profile `absorb` into `keep`: weighted mean voice, meetings, segments."""
-    _vectors(conn)
+    with_vectors(conn)
     rows = {
         row["id"]: row
         for row in conn.execute(
