@@ -127,3 +127,16 @@ def _all_finished(settings: Settings, meeting_ids: tuple[UUID, ...]) -> bool:
             (meeting := get_meeting(conn, meeting_id)) is not None and meeting.finished
             for meeting_id in meeting_ids
         )
+
+
+def segment_counts(db: psycopg.Connection[dict[str, Any]], meeting_id: UUID) -> dict[str, int]:
+    """How many transcript rows a meeting has, and how many are distinct by index and by
+    content: equal counts mean no stage run left duplicates behind."""
+    row = db.execute(
+        "SELECT count(*) AS n, count(DISTINCT segment_index) AS distinct_index,"
+        " count(DISTINCT (start_time, text)) AS distinct_content"
+        " FROM transcript_segments WHERE meeting_id = %s",
+        (meeting_id,),
+    ).fetchone()
+    assert row is not None
+    return dict(row)

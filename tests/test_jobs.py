@@ -24,7 +24,7 @@ from minutes.pipeline.ingest import processed_audio_path
 from minutes.pipeline.runner import Attempt, run_stage
 from minutes.pipeline.transcribe import STAGE as TRANSCRIBE
 from minutes.transcript import Transcript
-from tests.conftest import ENGLISH, work_until_finished
+from tests.conftest import ENGLISH, segment_counts, work_until_finished
 from tests.http_server import Files, serve
 from tests.media import video_only
 from tests.pipeline.test_transcribe import word_error_rate
@@ -176,12 +176,8 @@ def test_rerunning_a_stage_replaces_its_output(
             attempt=Attempt(0, True),
         )
     work_until_finished(settings, meeting_id)  # the diarize job transcribe queued again
-    rows = db.execute(
-        "SELECT count(*) AS n, count(DISTINCT segment_index) AS distinct_n"
-        " FROM transcript_segments WHERE meeting_id = %s",
-        (meeting_id,),
-    ).fetchone()
-    assert rows == {"n": len(first), "distinct_n": len(first)}
+    counts = segment_counts(db, meeting_id)
+    assert counts["n"] == counts["distinct_index"] == len(first)
     assert get_segments(db, meeting_id) == first
 
 
@@ -247,13 +243,8 @@ def test_a_killed_workers_job_is_recovered_without_duplicates(
     kinds = [(e["kind"], e["stage"]) for e in list_events(db, meeting_id)]
     assert kinds.count(("stage.started", "transcribe")) == 2
     assert kinds.count(("stage.completed", "transcribe")) == 1
-    rows = db.execute(
-        "SELECT count(*) AS n, count(DISTINCT segment_index) AS distinct_n,"
-        " count(DISTINCT (start_time, text)) AS distinct_content"
-        " FROM transcript_segments WHERE meeting_id = %s",
-        (meeting_id,),
-    ).fetchone()
-    assert rows is not None and rows["n"] == rows["distinct_n"] == rows["distinct_content"] > 5
+    counts = segment_counts(db, meeting_id)
+    assert counts["n"] == counts["distinct_index"] == counts["distinct_content"] > 5
     # recovery is bounded: stalled after 3 s, swept every 1 s, then one transcription
     assert recovered_after < 90
 

@@ -18,7 +18,7 @@ from minutes.evaluation import diarization_error_rate
 from minutes.pipeline.reprocess import reprocess
 from minutes.speakers.enrolment import enrol
 from minutes.transcript import Segment
-from tests.conftest import work_until_finished
+from tests.conftest import segment_counts, work_until_finished
 from tests.speech import THREE_VOICES, TWO_VOICES, SpokenTurn, Turn, dialogue
 
 Conn = psycopg.Connection[dict[str, Any]]
@@ -138,12 +138,8 @@ def test_rerunning_diarize_replaces_the_labels(
     again = rediarize(num_speakers=None)
     assert {s.speaker_label for s in again} == {"SPEAKER_00", "SPEAKER_01"}
     assert [w.word for s in again for w in s.words] == [w.word for s in before for w in s.words]
-    rows = db.execute(
-        "SELECT count(*) AS n, count(DISTINCT segment_index) AS distinct_n FROM transcript_segments"
-        " WHERE meeting_id = %s",
-        (meeting_id,),
-    ).fetchone()
-    assert rows == {"n": len(again), "distinct_n": len(again)}
+    counts = segment_counts(db, meeting_id)
+    assert counts["n"] == counts["distinct_index"] == len(again)
     assert len(meeting_voices(db, meeting_id)) == 2
     kinds = [(e["kind"], e["stage"]) for e in list_events(db, meeting_id)]
     assert kinds.count(("stage.completed", "transcribe")) == 1  # ASR ran once
