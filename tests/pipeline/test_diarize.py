@@ -12,6 +12,7 @@ import pytest
 
 from minutes.config import Settings
 from minutes.db import open_pool
+from minutes.db.documents import get_document
 from minutes.db.meetings import create_meeting, get_meeting, get_segments, list_events
 from minutes.db.speakers import list_profiles, meeting_voices, name_voice
 from minutes.evaluation import diarization_error_rate
@@ -115,6 +116,7 @@ def test_naming_a_voice_relabels_the_meeting_and_later_ones(
     assert {s.speaker_name for s in relabelled if s.speaker_label == "SPEAKER_00"} == {"Bo Chen"}
     assert {s.speaker_id for s in relabelled if s.speaker_label == "SPEAKER_00"} == {speaker_id}
     assert {s.speaker_name for s in relabelled if s.speaker_label == "SPEAKER_01"} == {None}
+    assert "Bo Chen:**" in (get_document(db, first) or "")  # the stored document follows
     (profile,) = list_profiles(db)
     assert profile.name == "Bo Chen" and profile.meetings == 1 and profile.audio_samples > 1
 

@@ -17,6 +17,7 @@ import numpy.typing as npt
 from pydantic import BaseModel
 
 from minutes.db import Connection, replace_meeting_rows, with_vectors
+from minutes.db.documents import refresh_documents
 
 MATCH_THRESHOLD = 0.80
 """Cosine similarity a meeting voice needs to an enrolled profile to take its name.
@@ -182,6 +183,7 @@ def name_voice(conn: Connection, meeting_id: UUID, label: str, name: str) -> UUI
         (speaker_id, meeting_id, label),
     )
     _link_segments(conn, meeting_id)
+    refresh_documents(conn, [meeting_id])
     return speaker_id
 
 
@@ -206,8 +208,18 @@ def merge_profiles(conn: Connection, keep: UUID, absorb: UUID) -> None:
     for table in ("transcript_segments", "meeting_speakers"):
         conn.execute(f"UPDATE {table} SET speaker_id = %s WHERE speaker_id = %s", (keep, absorb))
     conn.execute("DELETE FROM speakers WHERE id = %s", (absorb,))
+    refresh_documents(conn, _meetings_of(conn, keep))
 
 
 def delete_profile(conn: Connection, speaker_id: UUID) -> None:
     """Forget a voice; its meetings keep their labels and lose the name."""
+    meetings = _meetings_of(conn, speaker_id)
     conn.execute("DELETE FROM speakers WHERE id = %s", (speaker_id,))
+    refresh_documents(conn, meetings)
+
+
+def _meetings_of(conn: Connection, speaker_id: UUID) -> list[UUID]:
+    rows = conn.execute(
+        "SELECT DISTINCT meeting_id FROM meeting_speakers WHERE speaker_id = %s", (speaker_id,)
+    ).fetchall()
+    return [row["meeting_id"] for row in rows]

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from minutes.pipeline import diarize, index, ingest, summarize, transcribe
+from minutes.pipeline import analyze, diarize, index, ingest, summarize, transcribe
 from minutes.pipeline.stage import Stage
 
 STAGES: tuple[Stage[Any], ...] = (
     ingest.STAGE,
     transcribe.STAGE,
     diarize.STAGE,
+    analyze.STAGE,
     summarize.STAGE,
     index.STAGE,
 )

@@ -7,6 +7,7 @@ next step, issue 4).
 from __future__ import annotations
 
 from minutes.db import Connection
+from minutes.db.documents import write_document
 from minutes.db.meetings import Meeting, get_segments
 from minutes.db.summaries import save_summary
 from minutes.pipeline.stage import Stage, StageContext
@@ -24,6 +25,7 @@ def summarize_meeting(context: StageContext) -> MeetingSummary:
 
 def save(conn: Connection, meeting: Meeting, summary: MeetingSummary) -> None:
     save_summary(conn, meeting.id, summary)
+    write_document(conn, meeting.id)
 
 
 STAGE = Stage(name="summarize", queue="llm", weight=5, compute=summarize_meeting, save=save)

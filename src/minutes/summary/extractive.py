@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from minutes.summary.actions import action_items, decisions
 from minutes.summary.model import KeyPoint, MeetingSummary, Sentence
+from minutes.summary.sentiment import mean_compound, sentiment_label
 
 TEXT_MODEL = "all-MiniLM-L6-v2"
 SUMMARY_SENTENCES = 3
@@ -30,8 +31,6 @@ MIN_WORDS = 6
 """Shorter sentences ("Yes.", "See you on Monday.") are never summary material."""
 DECISION_BONUS, ACTION_BONUS = 0.3, 0.1
 """Minutes exist for decisions and commitments: they outrank mere centrality."""
-POSITIVE, NEGATIVE = 0.05, -0.05
-"""VADER's usual cut-offs for a positive or negative compound score."""
 
 _STOP_WORDS = """a about above after again all also am an and any are as at be because been before
     being both but by can could did do does doing down during each few for from further
@@ -80,13 +79,12 @@ class TextEncoder:
 
 def summarize(sentences: list[Sentence], encoder: TextEncoder) -> MeetingSummary:
     content = [s for s in sentences if len(s.text.split()) >= MIN_WORDS]
-    score = _sentiment(sentences)
-    label = "positive" if score >= POSITIVE else "negative" if score <= NEGATIVE else "neutral"
+    score = mean_compound([s.text for s in sentences])
     decided, actions = decisions(sentences), action_items(sentences)
     common = {
         "decisions": decided,
         "action_items": actions,
-        "sentiment": label,
+        "sentiment": sentiment_label(score),
         "sentiment_score": round(score, 3),
         "model_used": f"extractive:{TEXT_MODEL}",
     }
@@ -156,12 +154,3 @@ def _topics(content: list[Sentence], vectors: Vectors) -> list[str]:
 
 def _content_words(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z][a-z'-]+", text.lower()) if w not in _STOP and len(w) > 2]
-
-
-def _sentiment(sentences: list[Sentence]) -> float:
-    if not sentences:
-        return 0.0
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    analyzer = SentimentIntensityAnalyzer()
-    return float(np.mean([analyzer.polarity_scores(s.text)["compound"] for s in sentences]))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
+
+from minutes.summary.sentiment import Sentiment
 
 
 class Sentence(BaseModel):
@@ -36,6 +36,6 @@ class MeetingSummary(BaseModel):
     decisions: list[KeyPoint]
     action_items: list[ActionItem]
     topics: list[str]
-    sentiment: Literal["positive", "neutral", "negative"]
+    sentiment: Sentiment
     sentiment_score: float = Field(description="Mean VADER compound score, -1 to 1")
     model_used: str
