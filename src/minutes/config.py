@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "MINUTES_"
@@ -64,6 +64,27 @@ class Settings(BaseSettings):
         20.0, ge=0, description="Grace for running jobs on SIGTERM; below the stalled limit."
     )
 
+    llm_base_url: str | None = Field(
+        None,
+        description="An OpenAI-compatible endpoint (Ollama's http://localhost:11434/v1, a "
+        "llama.cpp or vLLM server, OpenAI, Azure OpenAI's /openai/v1); empty summarizes "
+        "offline with the extractive backend.",
+    )
+    llm_model: str = Field(
+        "", validate_default=True, description="The model name the endpoint expects."
+    )
+    llm_api_key: SecretStr | None = Field(None, description="Sent as a Bearer token.")
+    llm_response_format: Literal["json_schema", "json_object", "none"] = Field(
+        "json_schema",
+        description="How to ask for JSON: OpenAI structured outputs (`json_schema`), "
+        "`json_object` with the schema attached (llama-cpp-python's server), or prompt only.",
+    )
+    llm_chunk_words: int = Field(
+        1200, ge=100, description="Transcript words per request; longer meetings map-reduce."
+    )
+    llm_max_tokens: int = Field(1024, ge=64, description="Most tokens one answer may take.")
+    llm_timeout_seconds: float = Field(300.0, gt=0)
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
 
@@ -76,6 +97,18 @@ class Settings(BaseSettings):
         if stalled is not None and value >= stalled:
             raise ValueError(f"must be below MINUTES_STALLED_AFTER_SECONDS ({stalled})")
         return value
+
+    @field_validator("llm_model")
+    @classmethod
+    def _model_for_the_endpoint(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("llm_base_url") and not value:
+            raise ValueError("name the model when MINUTES_LLM_BASE_URL is set")
+        return value
+
+    @field_validator("llm_base_url", mode="before")
+    @classmethod
+    def _empty_url_is_offline(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("source_roots", mode="before")
     @classmethod

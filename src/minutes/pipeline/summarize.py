@@ -1,7 +1,7 @@
 """Summarize: summary, key points, decisions, action items, topics and sentiment.
 
-The offline extractive backend is the default (an OpenAI-compatible LLM backend is the
-next step, issue 4).
+An LLM behind `MINUTES_LLM_BASE_URL` writes them when one is configured; otherwise the
+offline extractive backend does. Saving also writes the meeting's markdown document.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from minutes.db.meetings import Meeting, get_segments
 from minutes.db.summaries import save_summary
 from minutes.pipeline.stage import Stage, StageContext
 from minutes.summary.extractive import TextEncoder, summarize
+from minutes.summary.llm import summarize_with_llm
 from minutes.summary.model import MeetingSummary
 from minutes.summary.sentences import sentences
 
@@ -19,8 +20,11 @@ from minutes.summary.sentences import sentences
 def summarize_meeting(context: StageContext) -> MeetingSummary:
     with context.connection() as conn:
         segments = get_segments(conn, context.meeting.id)
-    context.report_progress(0.1)
-    return summarize(sentences(segments), TextEncoder.load())
+    context.report_progress(0.05)
+    said = sentences(segments)
+    if context.settings.llm_base_url:
+        return summarize_with_llm(said, context.settings, context.report_progress)
+    return summarize(said, TextEncoder.load())
 
 
 def save(conn: Connection, meeting: Meeting, summary: MeetingSummary) -> None:

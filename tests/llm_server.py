@@ -1,0 +1,122 @@
+"""OpenAI-compatible chat servers on 127.0.0.1 for the LLM backend's tests.
+
+`llama_server` is the real thing: llama-cpp-python's server with the bundled Qwen2.5-0.5B.
+`scripted_server` answers chat completions with fixed replies, for faults a real model
+cannot be made to produce on demand (a malformed answer, a refusal).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+
+from minutes.weights import bundled_llm
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LlamaServer:
+    base_url: str
+    log: Path
+
+    def completions(self) -> int:
+        """Chat completions served so far, counted from the server's access log."""
+        return self.log.read_text().count("POST /v1/chat/completions")
+
+
+@contextmanager
+def llama_server(
+    models_dir: Path, log: Path, startup_seconds: float = 180
+) -> Iterator[LlamaServer]:
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(bundled_llm(models_dir)),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "4096",
+        "--seed",
+        "7",
+    ]
+    with log.open("w") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + startup_seconds
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("llama_cpp.server did not start in time")
+            time.sleep(0.5)
+        yield LlamaServer(base_url=base_url, log=log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@dataclass
+class Script:
+    replies: list[tuple[int, str]]
+    """(HTTP status, assistant message content) per request; the last one repeats."""
+    bodies: list[dict[str, object]] = field(default_factory=list)
+
+
+@contextmanager
+def scripted_server(script: Script) -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", 0))
+            script.bodies.append(json.loads(self.rfile.read(length)))
+            status, content = script.replies[min(len(script.bodies), len(script.replies)) - 1]
+            payload = {
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]
+            }
+            body = json.dumps(payload if status == 200 else {"error": content}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
