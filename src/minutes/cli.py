@@ -33,6 +33,7 @@ from minutes.pipeline.reprocess import reprocess as reprocess_from
 from minutes.speakers.enrolment import enrol
 from minutes.summary.extractive import TextEncoder
 from minutes.transcript import clock
+from minutes.weights import bundled_llm
 
 STAGE_NAMES = [stage.name for stage in STAGES]
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -40,6 +41,8 @@ db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 app.add_typer(db_app, name="db")
 speakers_app = typer.Typer(no_args_is_help=True, help="Known voices, matched in every meeting.")
 app.add_typer(speakers_app, name="speakers")
+models_app = typer.Typer(no_args_is_help=True, help="The bundled models.")
+app.add_typer(models_app, name="models")
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True)
@@ -363,9 +366,9 @@ def search_meetings(
         err.print("no matches")
         raise typer.Exit(1)
     for hit in hits:
+        who = f"({hit.section})" if hit.section else f"{hit.speaker or ''}:"
         sys.stdout.write(
-            f"{hit.meeting_id}  {hit.title or ''}  [{clock(hit.start)}] {hit.speaker or ''}: "
-            f"{hit.text}\n"
+            f"{hit.meeting_id}  {hit.title or ''}  [{clock(hit.start)}] {who} {hit.text}\n"
         )
 
 
@@ -431,9 +434,21 @@ def speakers_merge(keep: str, absorb: str) -> None:
 def speakers_delete(name_or_id: str) -> None:
     """Forget a voice; its meetings keep their labels but lose the name."""
     settings = _settings()
-    with connect(resolve_database_url(settings)) as conn:
+    with connect(resolve_database_url(settings)) as conn, conn.transaction():
         profiles.delete_profile(conn, _profile(conn, name_or_id))
     out.print(f"deleted {name_or_id}")
+
+
+@models_app.command("llm")
+def models_llm() -> None:
+    """Print the bundled Qwen2.5-0.5B-Instruct GGUF's path (joined on first use), to serve with
+    `python -m llama_cpp.server --model PATH` (install it with `make llm`)."""
+    try:
+        path = bundled_llm(_settings().models_dir)
+    except ModuleNotFoundError as error:
+        err.print(f"[red]error:[/red] {error.name} is not installed; run `make llm`")
+        raise typer.Exit(1) from None
+    sys.stdout.write(f"{path}\n")
 
 
 @db_app.command("migrate")

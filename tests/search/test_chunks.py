@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from minutes.search.chunks import MAX_WORDS, chunk_sentences
+from minutes.search.chunks import MAX_WORDS, chunk_document, chunk_sentences
 from minutes.summary.model import Sentence
 
 
@@ -24,3 +24,41 @@ def test_chunks_keep_one_speaker_and_overlap_inside_long_turns() -> None:
 
 def test_nothing_to_chunk() -> None:
     assert chunk_sentences([]) == []
+
+
+TOPICS = "\n".join(f"- topic{i} " + " ".join(["word"] * 10) for i in range(12))
+DOCUMENT = f"""# Sync
+
+**Date:** 2026-11-23 10:00 UTC
+
+## Summary
+
+We will go with the cheaper vendor.
+
+## Action items
+
+| # | Action | Owner | Due | Said at |
+|---|---|---|---|---|
+| 1 | Send the contract. | Ana | by Friday | [00:00:29](#t=29.0) |
+| 2 | Update the roadmap. | Bo | tomorrow | [00:00:35](#t=35.6) |
+
+## Topics
+
+{TOPICS}
+
+## Transcript
+
+**[00:00:01](#t=1.0) Ana:** Good morning.
+"""
+
+
+def test_the_document_is_chunked_by_heading_without_its_transcript() -> None:
+    chunks = chunk_document(DOCUMENT)
+    assert [c.section for c in chunks[:2]] == ["Summary", "Action items"]
+    assert chunks[0].text == "Summary: We will go with the cheaper vendor."
+    actions = chunks[1]
+    assert (actions.start, actions.end, actions.speaker) == (29.0, 35.6, None)
+    assert "Send the contract. Ana by Friday 00:00:29" in actions.text and "#t=" not in actions.text
+    topics = [c for c in chunks if c.section == "Topics"]
+    assert len(topics) >= 2 and all(len(c.text.split()) <= MAX_WORDS + 1 for c in topics)
+    assert "Transcript" not in {c.section for c in chunks}

@@ -42,3 +42,7 @@ def test_hybrid_search_finds_the_meeting_and_the_moment(
     speaker = hits[0].speaker
     assert all(h.speaker == speaker for h in ask("plan", speaker=speaker))
     assert ask("contract", since=datetime.now(UTC) + timedelta(days=1)) == []
+
+    # the stored document is indexed by headings too
+    sections = {h.section for h in ask("what did the team decide", meeting_id=sync.id)}
+    assert "Decisions" in sections

@@ -29,6 +29,7 @@ class Hit(BaseModel):
     end: float
     speaker: str | None
     text: str
+    section: str | None
     score: float
 
 
@@ -40,8 +41,11 @@ def replace_chunks(
         conn,
         "transcript_chunks",
         meeting_id,
-        ("start_time", "end_time", "speaker", "text", "embedding"),
-        [(c.start, c.end, c.speaker, c.text, v) for c, v in zip(chunks, vectors, strict=True)],
+        ("start_time", "end_time", "speaker", "text", "section", "embedding"),
+        [
+            (c.start, c.end, c.speaker, c.text, c.section, v)
+            for c, v in zip(chunks, vectors, strict=True)
+        ],
     )
 
 
@@ -77,7 +81,7 @@ def search(
         "  SELECT id, sum(1.0 / (%(k)s + rank)) AS score FROM ("
         "   SELECT * FROM by_vector UNION ALL SELECT * FROM by_text) ranked GROUP BY id)"
         " SELECT c.meeting_id, m.title, m.created_at, c.start_time AS start, c.end_time AS end,"
-        " c.speaker, c.text, f.score FROM fused f JOIN transcript_chunks c ON c.id = f.id"
+        " c.speaker, c.text, c.section, f.score FROM fused f JOIN transcript_chunks c ON c.id = f.id"
         " JOIN meetings m ON m.id = c.meeting_id ORDER BY f.score DESC, c.start_time"
         " LIMIT %(limit)s",
         {
