@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from minutes.config import Settings
 from minutes.errors import BadInput, TransientError
@@ -42,19 +42,31 @@ class CitedAction(Cited):
     due: str | None = Field(description="The deadline exactly as said, or null if none was said")
 
 
+def _first(count: int) -> AfterValidator:
+    return AfterValidator(lambda items: items[:count])
+
+
+# Lists are capped in the schema (servers that turn the schema into a grammar obey it, so
+# a small model cannot ramble until it runs out of tokens); longer answers are cut, not refused.
+KeyPoints = Annotated[list[Cited], Field(json_schema_extra={"maxItems": 7}), _first(7)]
+Decisions = Annotated[list[Cited], Field(json_schema_extra={"maxItems": 10}), _first(10)]
+Actions = Annotated[list[CitedAction], Field(json_schema_extra={"maxItems": 12}), _first(12)]
+Topics = Annotated[list[str], Field(json_schema_extra={"maxItems": 6}), _first(6)]
+
+
 class ChunkMinutes(BaseModel):
     summary: str
-    key_points: list[Cited]
-    decisions: list[Cited]
-    action_items: list[CitedAction]
-    topics: list[str]
+    key_points: KeyPoints
+    decisions: Decisions
+    action_items: Actions
+    topics: Topics
     sentiment: Sentiment
 
 
 class CombinedMinutes(BaseModel):
     summary: str
-    key_points: list[Cited]
-    topics: list[str]
+    key_points: KeyPoints
+    topics: Topics
     sentiment: Sentiment
 
 
@@ -96,6 +108,7 @@ class ChatClient:
             timeout=settings.llm_timeout_seconds,
         )
         self._settings = settings
+        self._cut_off = False
 
     def __enter__(self) -> ChatClient:
         return self
@@ -111,7 +124,7 @@ class ChatClient:
         ]
         reply = self._complete(messages, answer)
         try:
-            return _parse(reply, answer)
+            return self._parse(reply, answer)
         except ValueError as first:
             messages += [
                 {"role": "assistant", "content": reply},
@@ -123,7 +136,7 @@ class ChatClient:
             ]
             reply = self._complete(messages, answer)
             try:
-                return _parse(reply, answer)
+                return self._parse(reply, answer)
             except ValueError as second:
                 raise LLMFailed(
                     f"the model {self._settings.llm_model!r} answered twice with output that "
@@ -157,26 +170,31 @@ class ChatClient:
                 f"LLM endpoint refused the request: HTTP {status}: {response.text[:300]}"
             )
         try:
-            content = response.json()["choices"][0]["message"]["content"]
+            choice = response.json()["choices"][0]
+            content = choice["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError) as error:
             raise LLMFailed(
                 f"LLM endpoint sent no chat completion: {response.text[:300]}"
             ) from error
+        self._cut_off = choice.get("finish_reason") == "length"
         return str(content or "")
+
+    def _parse(self, reply: str, answer: type[Answer]) -> Answer:
+        try:
+            return answer.model_validate_json(_FENCE.sub("", reply))
+        except ValidationError as error:
+            if self._cut_off:
+                limit = self._settings.llm_max_tokens
+                raise ValueError(
+                    f"the answer was cut off at {limit} tokens (MINUTES_LLM_MAX_TOKENS); be brief"
+                ) from error
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in error.errors()[:5]
+            )
+            raise ValueError(problems) from error
 
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
-
-
-def _parse(reply: str, answer: type[Answer]) -> Answer:
-    text = _FENCE.sub("", reply)
-    try:
-        return answer.model_validate_json(text)
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in error.errors()[:5]
-        )
-        raise ValueError(problems) from error
 
 
 def transcript_lines(sentences: Sequence[Sentence]) -> list[str]:
