@@ -104,7 +104,9 @@ def work_until_finished(settings: Settings, *meeting_ids: UUID, timeout: float =
         try:
             async with app.open_async():
                 worker = asyncio.create_task(
-                    jobs.run_worker(app, settings, install_signal_handlers=False)
+                    jobs.run_worker(
+                        app, settings, resources=resources, install_signal_handlers=False
+                    )
                 )
                 try:
                     async with asyncio.timeout(timeout):

@@ -199,7 +199,7 @@ async def _process_until_finished(settings: Settings, url: str, meeting_id: UUID
     try:
         async with app.open_async():
             worker = asyncio.create_task(
-                jobs.run_worker(app, settings, install_signal_handlers=False)
+                jobs.run_worker(app, settings, resources=resources, install_signal_handlers=False)
             )
             try:
                 return await _follow(app, url, meeting_id, worker)
@@ -267,7 +267,14 @@ def worker(
 
     async def run() -> None:
         async with app.open_async():
-            await jobs.run_worker(app, settings, queues=names, concurrency=concurrency, once=once)
+            await jobs.run_worker(
+                app,
+                settings,
+                resources=resources,
+                queues=names,
+                concurrency=concurrency,
+                once=once,
+            )
 
     try:
         asyncio.run(run())

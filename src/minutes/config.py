@@ -64,6 +64,26 @@ class Settings(BaseSettings):
         20.0, ge=0, description="Grace for running jobs on SIGTERM; below the stalled limit."
     )
 
+    storage_url: str = Field(
+        "",
+        description="Where uploads and processed audio go: a directory (empty: <data dir>/"
+        "storage) or s3://bucket/prefix.",
+    )
+    s3_endpoint_url: str | None = Field(
+        None, description="For MinIO, Supabase Storage (.../storage/v1/s3) or another S3 service."
+    )
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+
+    webhook_secret: SecretStr | None = Field(
+        None,
+        description="Signs webhooks (HMAC-SHA256); empty: one is made in <data dir>/"
+        "webhook-secret on first use (set it when workers run on several machines).",
+    )
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    webhook_retry_base_seconds: float = Field(5.0, gt=0)
+
     llm_base_url: str | None = Field(
         None,
         description="An OpenAI-compatible endpoint (Ollama's http://localhost:11434/v1, a "

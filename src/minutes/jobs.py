@@ -25,10 +25,12 @@ from minutes.db import Connection, open_pool
 from minutes.pipeline import STAGES
 from minutes.pipeline.runner import RETRYABLE, Attempt, StageAborted, run_stage
 from minutes.pipeline.stage import Stage
+from minutes.webhooks.delivery import deliver_due
 
 log = structlog.get_logger(__name__)
 
 QUEUES = tuple(dict.fromkeys(stage.queue for stage in STAGES))
+WEBHOOK_SWEEP_SECONDS = 1.0
 
 
 def worker_id() -> str:
@@ -123,10 +125,28 @@ async def _keep_recovering(app: App, settings: Settings) -> None:
         await asyncio.sleep(settings.heartbeat_seconds)
 
 
+async def _keep_delivering_webhooks(resources: Resources) -> None:
+    """The outbox is swept by every worker beside its jobs, so no stage waits on a receiver."""
+
+    def sweep() -> int:
+        with resources.pool.connection() as conn:
+            return deliver_due(conn, resources.settings)
+
+    while True:
+        try:
+            sent = await asyncio.to_thread(sweep)
+        except Exception as error:  # a failed sweep is retried on the next one
+            log.warning("webhooks.sweep_failed", error=str(error))
+            sent = 0
+        if not sent:
+            await asyncio.sleep(WEBHOOK_SWEEP_SECONDS)
+
+
 async def run_worker(
     app: App,
     settings: Settings,
     *,
+    resources: Resources | None = None,
     queues: list[str] | None = None,
     concurrency: int = 1,
     once: bool = False,
@@ -134,7 +154,9 @@ async def run_worker(
 ) -> None:
     """Process jobs until stopped (SIGTERM/SIGINT: running jobs get the shutdown timeout
     to finish, then are released for another worker), or until idle when `once`."""
-    recovery = asyncio.create_task(_keep_recovering(app, settings))
+    loops = [asyncio.create_task(_keep_recovering(app, settings))]
+    if resources is not None:
+        loops.append(asyncio.create_task(_keep_delivering_webhooks(resources)))
     try:
         await app.run_worker_async(
             queues=queues or list(QUEUES),
@@ -148,4 +170,5 @@ async def run_worker(
             delete_jobs="successful",
         )
     finally:
-        recovery.cancel()
+        for loop in loops:
+            loop.cancel()

@@ -31,6 +31,8 @@ class Meeting(BaseModel):
     options: dict[str, Any]
     source_sha256: str | None
     user_id: UUID | None
+    webhook_url: str | None = None
+    dedupe_key: str | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -48,15 +50,43 @@ _MEETING_COLUMNS = ", ".join(Meeting.model_fields)
 
 
 def create_meeting(
-    conn: Connection, *, audio_url: str, title: str | None, options: dict[str, Any]
+    conn: Connection,
+    *,
+    audio_url: str | None = None,
+    audio_storage_path: str | None = None,
+    title: str | None,
+    options: dict[str, Any],
+    user_id: UUID | None = None,
+    webhook_url: str | None = None,
+    dedupe_key: str | None = None,
+    meeting_id: UUID | None = None,
 ) -> Meeting:
     """Insert a pending meeting; the database trigger queues its first stage."""
     row = conn.execute(
-        f"INSERT INTO meetings (title, audio_url, options) VALUES (%s, %s, %s)"
-        f" RETURNING {_MEETING_COLUMNS}",
-        (title, audio_url, Jsonb(options)),
+        "INSERT INTO meetings (id, title, audio_url, audio_storage_path, options, user_id,"
+        " webhook_url, dedupe_key) VALUES (coalesce(%s, gen_random_uuid()), %s, %s, %s, %s,"
+        f" %s, %s, %s) RETURNING {_MEETING_COLUMNS}",
+        (
+            meeting_id,
+            title,
+            audio_url,
+            audio_storage_path,
+            Jsonb(options),
+            user_id,
+            webhook_url,
+            dedupe_key,
+        ),
     ).fetchone()
     return Meeting.model_validate(row)
+
+
+def find_by_dedupe_key(conn: Connection, user_id: UUID | None, key: str) -> Meeting | None:
+    row = conn.execute(
+        f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE dedupe_key = %s"
+        " AND user_id IS NOT DISTINCT FROM %s",
+        (key, user_id),
+    ).fetchone()
+    return Meeting.model_validate(row) if row else None
 
 
 def get_meeting(conn: Connection, meeting_id: UUID) -> Meeting | None:
@@ -66,9 +96,20 @@ def get_meeting(conn: Connection, meeting_id: UUID) -> Meeting | None:
     return Meeting.model_validate(row) if row else None
 
 
-def list_meetings(conn: Connection, limit: int = 20) -> list[Meeting]:
+def list_meetings(
+    conn: Connection,
+    limit: int = 20,
+    *,
+    user_id: UUID | None = None,
+    status: Status | None = None,
+    offset: int = 0,
+) -> list[Meeting]:
+    """Newest first; `user_id` limits the list to that user's meetings."""
     rows = conn.execute(
-        f"SELECT {_MEETING_COLUMNS} FROM meetings ORDER BY created_at DESC LIMIT %s", (limit,)
+        f"SELECT {_MEETING_COLUMNS} FROM meetings"
+        " WHERE (%s::uuid IS NULL OR user_id = %s) AND (%s::text IS NULL OR status = %s)"
+        " ORDER BY created_at DESC, id LIMIT %s OFFSET %s",
+        (user_id, user_id, status, status, limit, offset),
     ).fetchall()
     return [Meeting.model_validate(row) for row in rows]
 

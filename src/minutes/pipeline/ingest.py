@@ -1,4 +1,8 @@
-"""Ingest: fetch the recording, check it, and decode it once to 16 kHz mono WAV."""
+"""Ingest: fetch the recording, check it, and decode it once to 16 kHz mono WAV.
+
+The WAV goes to storage (`meetings/<id>/audio.wav`), so a later stage on another machine
+fetches it from there; each machine keeps a copy in its data dir.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from minutes.db.meetings import Meeting, update_meeting
 from minutes.errors import BadInput
 from minutes.pipeline.stage import Stage, StageContext
 from minutes.sources import fetch_source
+from minutes.sources.stored import fetch_stored
+from minutes.storage import open_storage
 
 
 @dataclass(frozen=True)
@@ -21,16 +27,26 @@ class Ingested:
     sha256: str
 
 
+def processed_audio_key(meeting_id: UUID) -> str:
+    return f"meetings/{meeting_id}/audio.wav"
+
+
 def processed_audio_path(settings: Settings, meeting_id: UUID) -> Path:
-    """Where later stages find the meeting's decoded audio."""
-    return settings.data_dir / "audio" / f"{meeting_id}.wav"
+    """The meeting's decoded audio on this machine, fetched from storage when missing."""
+    path = settings.data_dir / "audio" / f"{meeting_id}.wav"
+    if not path.exists():
+        open_storage(settings).download(processed_audio_key(meeting_id), path)
+    return path
 
 
 def ingest(context: StageContext) -> Ingested:
     settings, meeting = context.settings, context.meeting
-    if not meeting.source:
+    if meeting.audio_storage_path:
+        fetched = fetch_stored(meeting.audio_storage_path, settings)
+    elif meeting.audio_url:
+        fetched = fetch_source(meeting.audio_url, settings)
+    else:
         raise BadInput("meeting has neither audio_url nor audio_storage_path")
-    fetched = fetch_source(meeting.source, settings)
     context.report_progress(0.2)
     try:
         info = audio.probe(fetched.path)
@@ -40,11 +56,12 @@ def ingest(context: StageContext) -> Ingested:
                 f"{settings.max_duration_seconds:.0f} s (MINUTES_MAX_DURATION_SECONDS)"
             )
         context.report_progress(0.3)
+        local = settings.data_dir / "audio" / f"{meeting.id}.wav"
         duration = audio.decode_to_wav(
-            fetched.path,
-            processed_audio_path(settings, meeting.id),
-            max_duration=settings.max_duration_seconds,
+            fetched.path, local, max_duration=settings.max_duration_seconds
         )
+        context.report_progress(0.9)
+        open_storage(settings).put_file(processed_audio_key(meeting.id), local)
     finally:
         if fetched.downloaded:
             fetched.path.unlink(missing_ok=True)

@@ -24,12 +24,18 @@ class FetchedSource:
 
 
 def fetch_source(source: str, settings: Settings) -> FetchedSource:
+    """An `audio_url`: a local path, an http(s) URL or `s3://bucket/key`."""
     from minutes.sources.http import download
     from minutes.sources.local import open_local
+    from minutes.sources.stored import fetch_s3_url
 
     scheme = urlsplit(source).scheme.lower()
     if scheme in ("http", "https"):
         return download(source, settings)
+    if scheme == "s3":
+        return fetch_s3_url(source, settings)
     if scheme in ("", "file"):
         return open_local(source, settings)
-    raise SourceError(f"unsupported source scheme {scheme!r} (use a path or an http(s) URL)")
+    raise SourceError(
+        f"unsupported source scheme {scheme!r} (use a path, an http(s) URL or s3://bucket/key)"
+    )
