@@ -18,7 +18,7 @@ from rich.table import Column, Table
 
 from minutes import exports, jobs
 from minutes.config import Settings, SettingsError, load_settings
-from minutes.db import Connection, connect, resolve_database_url
+from minutes.db import Connection, api_keys, connect, resolve_database_url
 from minutes.db import meetings as store
 from minutes.db import speakers as profiles
 from minutes.db.chunks import search
@@ -43,6 +43,8 @@ speakers_app = typer.Typer(no_args_is_help=True, help="Known voices, matched in 
 app.add_typer(speakers_app, name="speakers")
 models_app = typer.Typer(no_args_is_help=True, help="The bundled models.")
 app.add_typer(models_app, name="models")
+keys_app = typer.Typer(no_args_is_help=True, help="API keys for `minutes serve`.")
+app.add_typer(keys_app, name="keys")
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True)
@@ -444,6 +446,71 @@ def speakers_delete(name_or_id: str) -> None:
     with connect(resolve_database_url(settings)) as conn, conn.transaction():
         profiles.delete_profile(conn, _profile(conn, name_or_id))
     out.print(f"deleted {name_or_id}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default MINUTES_API_HOST (127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Default MINUTES_API_PORT (8000).")] = None,
+) -> None:
+    """Run the HTTP API and the web page (workers run separately: `minutes worker`)."""
+    import uvicorn
+
+    from minutes.api.app import create_api
+
+    settings = _settings()
+    uvicorn.run(
+        create_api(settings),
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@keys_app.command("create")
+def keys_create(
+    name: str,
+    user: Annotated[UUID | None, typer.Option(help="Only this user's meetings.")] = None,
+) -> None:
+    """Make an API key; the key is printed once and only its hash is kept."""
+    settings = _settings()
+    with connect(resolve_database_url(settings)) as conn:
+        key, secret = api_keys.create_key(conn, name, user)
+    err.print(f"created key {key.name} ({key.id}); keep it now, it is not shown again:")
+    sys.stdout.write(f"{secret}\n")
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """The keys, by name and prefix (never the key)."""
+    settings = _settings()
+    with connect(resolve_database_url(settings)) as conn:
+        keys = api_keys.list_keys(conn)
+    table = Table(
+        Column("id", no_wrap=True, min_width=36), "name", "prefix", "user", "last used", "revoked"
+    )
+    for k in keys:
+        table.add_row(
+            str(k.id),
+            k.name,
+            k.prefix,
+            str(k.user_id or ""),
+            k.last_used_at.isoformat(timespec="seconds") if k.last_used_at else "",
+            k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
+        )
+    _print_table(table, min_width=140)
+
+
+@keys_app.command("revoke")
+def keys_revoke(id_or_prefix: str) -> None:
+    """Revoke a key at once (by id or prefix)."""
+    settings = _settings()
+    with connect(resolve_database_url(settings)) as conn:
+        if not api_keys.revoke_key(conn, id_or_prefix):
+            err.print(f"[red]error:[/red] no live key {id_or_prefix}")
+            raise typer.Exit(1)
+    out.print(f"revoked {id_or_prefix}")
 
 
 @models_app.command("llm")

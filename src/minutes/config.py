@@ -76,6 +76,13 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None
 
+    api_host: str = Field("127.0.0.1", description="Where `minutes serve` listens.")
+    api_port: int = Field(8000, ge=1, le=65535)
+    api_pool_size: int = Field(8, ge=1, description="Database connections of the API process.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated origins allowed to call the API."
+    )
+
     webhook_secret: SecretStr | None = Field(
         None,
         description="Signs webhooks (HMAC-SHA256); empty: one is made in <data dir>/"
@@ -129,6 +136,13 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_url_is_offline(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     @field_validator("source_roots", mode="before")
     @classmethod

@@ -58,12 +58,15 @@ def search(
     speaker: str | None = None,
     since: datetime | None = None,
     limit: int = 10,
+    user_id: UUID | None = None,
 ) -> list[Hit]:
+    """The best chunks; `user_id` limits the search to that user's meetings."""
     with_vectors(conn)
     filters = (
         " AND (%(meeting)s::uuid IS NULL OR c.meeting_id = %(meeting)s)"
         " AND (%(speaker)s::text IS NULL OR lower(c.speaker) = lower(%(speaker)s))"
         " AND (%(since)s::timestamptz IS NULL OR m.created_at >= %(since)s)"
+        " AND (%(user)s::uuid IS NULL OR m.user_id = %(user)s)"
     )
     rows = conn.execute(
         "WITH by_vector AS ("
@@ -90,6 +93,7 @@ def search(
             "meeting": meeting_id,
             "speaker": speaker,
             "since": since,
+            "user": user_id,
             "depth": RANK_DEPTH,
             "k": RRF_K,
             "limit": limit,

@@ -211,6 +211,15 @@ def merge_profiles(conn: Connection, keep: UUID, absorb: UUID) -> None:
     refresh_documents(conn, _meetings_of(conn, keep))
 
 
+def rename_profile(conn: Connection, speaker_id: UUID, name: str) -> bool:
+    row = conn.execute(
+        "UPDATE speakers SET name = %s WHERE id = %s RETURNING id", (name, speaker_id)
+    ).fetchone()
+    if row is not None:
+        refresh_documents(conn, _meetings_of(conn, speaker_id))
+    return row is not None
+
+
 def delete_profile(conn: Connection, speaker_id: UUID) -> None:
     """Forget a voice; its meetings keep their labels and lose the name."""
     meetings = _meetings_of(conn, speaker_id)

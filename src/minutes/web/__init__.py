@@ -1,0 +1,1 @@
+"""The web page the API serves at `/`: static HTML, CSS and a little JavaScript."""
