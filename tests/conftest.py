@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -96,8 +96,17 @@ def english_speech(speech_dir: Path) -> tuple[Path, str]:
     return path, " ".join(turn.text for turn in ENGLISH)
 
 
-def work_until_finished(settings: Settings, *meeting_ids: UUID, timeout: float = 180) -> None:
-    """Run a real procrastinate worker in this process until the meetings are finished."""
+def work_until_finished(
+    settings: Settings,
+    *meeting_ids: UUID,
+    timeout: float = 180,
+    until: Callable[[], bool] = lambda: True,
+) -> None:
+    """Run a real procrastinate worker in this process until the meetings are finished
+    (and `until()` holds, for what the worker does beside jobs, such as webhooks)."""
+
+    def done() -> bool:
+        return _all_finished(settings, meeting_ids) and until()
 
     async def run() -> None:
         app, resources = jobs.create_app(settings, settings.database_url)
@@ -110,7 +119,7 @@ def work_until_finished(settings: Settings, *meeting_ids: UUID, timeout: float =
                 )
                 try:
                     async with asyncio.timeout(timeout):
-                        while not await asyncio.to_thread(_all_finished, settings, meeting_ids):
+                        while not await asyncio.to_thread(done):
                             if worker.done():
                                 worker.result()
                             await asyncio.sleep(0.2)
