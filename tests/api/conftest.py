@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -39,6 +40,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@contextmanager
 def serve(settings: Settings) -> Iterator[Api]:
     port = _free_port()
     config = uvicorn.Config(
@@ -61,4 +63,5 @@ def serve(settings: Settings) -> Iterator[Api]:
 
 @pytest.fixture
 def api(settings: Settings) -> Iterator[Api]:
-    yield from serve(settings)
+    with serve(settings) as running:
+        yield running

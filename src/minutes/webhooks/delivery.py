@@ -45,7 +45,7 @@ def deliver_due(conn: Connection, settings: Settings, limit: int = 20) -> int:
                         " last_status = %s, last_error = NULL, delivered_at = now() WHERE id = %s",
                         (attempts, status, row["id"]),
                     )
-                    log.info("webhook.delivered", event=row["event"], delivery=row["id"])
+                    log.info("webhook.delivered", webhook_event=row["event"], delivery=row["id"])
                     continue
                 delay = settings.webhook_retry_base_seconds * 2 ** (attempts - 1)
                 conn.execute(
@@ -56,7 +56,7 @@ def deliver_due(conn: Connection, settings: Settings, limit: int = 20) -> int:
                 )
                 log.warning(
                     "webhook.retry",
-                    event=row["event"],
+                    webhook_event=row["event"],
                     delivery=row["id"],
                     attempts=attempts,
                     status=status,
