@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
-from fastapi import FastAPI
+import psycopg
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from minutes import __version__
@@ -54,4 +56,10 @@ def create_api(settings: Settings) -> FastAPI:
             expose_headers=["Content-Range", "Accept-Ranges"],
         )
     api.add_middleware(BodySizeLimit, limit=settings.max_file_bytes + MULTIPART_OVERHEAD)
+    api.add_exception_handler(psycopg.errors.DataError, _unstorable_input)
     return api
+
+
+async def _unstorable_input(request: Request, error: Exception) -> JSONResponse:
+    """Text Postgres refuses (NUL bytes, out-of-range numbers) is the caller's mistake."""
+    return JSONResponse({"detail": f"invalid input: {error}"}, status_code=422)

@@ -1,0 +1,50 @@
+"""schemathesis against /openapi.json of a real server: no input makes the API answer 5xx.
+
+The operations are walked in one test (schemathesis's pytest plugin does not load under
+this pytest), each with a bounded number of generated requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis.strategies import SearchStrategy
+from schemathesis.core.result import Ok
+
+from minutes.config import Settings
+from tests.api.conftest import serve
+
+EXAMPLES_PER_OPERATION = 20
+
+
+def test_no_operation_answers_a_server_error(settings: Settings) -> None:
+    with serve(settings) as api:
+        schema = schemathesis.openapi.from_url(f"{api.url}/openapi.json")
+        headers = {"Authorization": f"Bearer {api.key()}"}
+        failures: list[str] = []
+        operations = [r.ok() for r in schema.get_all_operations() if isinstance(r, Ok)]
+        assert len(operations) >= 25
+
+        for operation in operations:
+            cases: SearchStrategy[Any] = operation.as_strategy()
+
+            @given(case=cases)
+            @hypothesis_settings(
+                max_examples=EXAMPLES_PER_OPERATION,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                database=None,
+            )
+            def check(case: Any) -> None:
+                response = case.call(base_url=api.url, headers=headers, timeout=60)
+                if response.status_code >= 500:
+                    failures.append(
+                        f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                        f"{response.text[:300]}"
+                    )
+
+            check()
+        assert not failures, "\n".join(failures[:20])
