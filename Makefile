@@ -30,13 +30,14 @@ $(LLM_STAMP): $(STAMP)
 
 llm: $(LLM_STAMP)
 
-# Debian packages the tests use to make speech (espeak-ng) and measure it (sox), and the
-# compilers llama-cpp-python builds with.
+# Debian packages the tests use: espeak-ng makes speech, sox measures it, g++ and cmake
+# build llama-cpp-python, chromium is the browser the web page test drives.
 system-deps:
 	@if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null \
-		|| ! command -v g++ >/dev/null || ! command -v cmake >/dev/null; then \
+		|| ! command -v g++ >/dev/null || ! command -v cmake >/dev/null \
+		|| ! [ -x /usr/bin/chromium ]; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng sox g++ cmake >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng sox g++ cmake chromium >/dev/null; \
 	fi
 
 demo: $(STAMP)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -130,6 +132,45 @@ def work_until_finished(
             resources.close()
 
     asyncio.run(run())
+
+
+@contextmanager
+def background_worker(settings: Settings) -> Iterator[None]:
+    """A real worker running in its own thread and event loop while the block runs."""
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    async def run() -> None:
+        app, resources = jobs.create_app(settings, settings.database_url)
+        try:
+            async with app.open_async():
+                worker = asyncio.create_task(
+                    jobs.run_worker(
+                        app, settings, resources=resources, install_signal_handlers=False
+                    )
+                )
+                while not stop.is_set() and not worker.done():
+                    await asyncio.sleep(0.2)
+                worker.cancel()
+                await asyncio.gather(worker, return_exceptions=True)
+        finally:
+            resources.close()
+
+    def main() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as error:
+            failure.append(error)
+
+    thread = threading.Thread(target=main, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    if failure:
+        raise failure[0]
 
 
 def _all_finished(settings: Settings, meeting_ids: tuple[UUID, ...]) -> bool:
