@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
 import psycopg
+import pytest
 
 from minutes.config import Settings
 from minutes.db.api_keys import revoke_key
 from minutes.db.meetings import has_queued_work, list_events
+from minutes.logs import configure_logging
 from tests.api.conftest import Api
 from tests.api.flows import SAMPLE, check_results, upload_and_process
 from tests.conftest import work_until_finished
@@ -123,3 +126,22 @@ def test_queue_stats_clean_and_health(api: Api) -> None:
         assert client.post("/queue/clean", params={"older_than_days": 0}).json() == {"removed": 0}
     health = httpx.get(api.url + "/health", timeout=10).json()
     assert health["status"] == "ok" and health["checks"]["database"] == "ok"
+
+
+def test_requests_are_logged_as_json_without_secrets(
+    api: Api, capfd: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging(api.settings.model_copy(update={"log_format": "json"}))
+    key = api.key()
+    with api.client(key) as client:
+        meeting = client.post("/meetings", json={"audio_url": str(SAMPLE)}).json()["meeting"]
+        link = client.get(f"/meetings/{meeting['id']}/audio-link").json()["url"]
+        client.get(link)
+    logged = capfd.readouterr().err
+    lines = [json.loads(line) for line in logged.splitlines() if '"http.request"' in line]
+    paths = {(line["method"], line["path"], line["status"]) for line in lines}
+    assert ("POST", "/meetings", 201) in paths
+    assert ("GET", f"/meetings/{meeting['id']}/audio", 404) in paths  # no audio yet
+    assert all(isinstance(line["ms"], float) for line in lines)
+    token = link.split("token=")[1]
+    assert key not in logged and key[10:] not in logged and token not in logged

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 
 import psycopg
-from fastapi import FastAPI, Request
+import structlog
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -18,6 +20,8 @@ from minutes.api.limits import BodySizeLimit
 from minutes.config import Settings
 from minutes.db import open_pool, resolve_database_url
 from minutes.storage import open_storage
+
+log = structlog.get_logger(__name__)
 
 MULTIPART_OVERHEAD = 1 << 20
 """Room for form fields and boundaries beside the largest allowed recording."""
@@ -57,7 +61,25 @@ def create_api(settings: Settings) -> FastAPI:
         )
     api.add_middleware(BodySizeLimit, limit=settings.max_file_bytes + MULTIPART_OVERHEAD)
     api.add_exception_handler(psycopg.errors.DataError, _unstorable_input)
+    api.middleware("http")(_log_request)
     return api
+
+
+async def _log_request(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """One line per request: method, path (never the query, which may carry a signed link),
+    status and milliseconds; headers, and so API keys, are never logged."""
+    started = time.perf_counter()
+    response = await call_next(request)
+    log.info(
+        "http.request",
+        method=request.method,
+        path=request.url.path,
+        status=response.status_code,
+        ms=round(1000 * (time.perf_counter() - started), 1),
+    )
+    return response
 
 
 async def _unstorable_input(request: Request, error: Exception) -> JSONResponse:
