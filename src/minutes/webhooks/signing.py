@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import time
 
@@ -27,8 +28,11 @@ def webhook_secret(settings: Settings) -> str:
     path = settings.data_dir / "webhook-secret"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+        try:  # exclusive create: of two processes starting together, one secret wins
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+                out.write(secrets.token_urlsafe(32))
+        except FileExistsError:
+            pass
     return path.read_text().strip()
 
 
