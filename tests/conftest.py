@@ -87,6 +87,7 @@ def settings(tmp_path: Path, database_url: str, model_cache: Path, speech_dir: P
         retry_base_seconds=1,
         max_attempts=3,
         shutdown_timeout_seconds=2,
+        allow_private_urls=True,  # test servers live on loopback
     )
 
 

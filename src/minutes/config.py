@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         "empty allows the home directory, the working directory and the data dir.",
     )
     http_timeout_seconds: float = Field(30.0, gt=0)
+    allow_private_urls: bool = Field(
+        False,
+        description="Let URL sources point at loopback, private or link-local addresses "
+        "(off: a URL cannot be used to reach services inside your network).",
+    )
 
     max_attempts: int = Field(4, ge=1, description="Tries of a stage on transient errors.")
     retry_base_seconds: int = Field(2, ge=1, description="Exponential backoff base.")

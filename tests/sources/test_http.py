@@ -26,7 +26,12 @@ def base_url(files: Files) -> Iterator[str]:
 
 
 def _settings(tmp_path: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {"data_dir": tmp_path, "http_timeout_seconds": 2, **overrides}
+    values: dict[str, object] = {
+        "data_dir": tmp_path,
+        "http_timeout_seconds": 2,
+        "allow_private_urls": True,  # the test server is on loopback
+        **overrides,
+    }
     return Settings(**values)  # type: ignore[arg-type]
 
 
@@ -75,3 +80,19 @@ def test_server_errors_and_timeouts_are_transient(
 def test_unreachable_server_is_transient(tmp_path: Path) -> None:
     with pytest.raises(TransientError):
         fetch_source("http://127.0.0.1:9/a.wav", _settings(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/a.wav",
+        "http://localhost/a.wav",
+        "http://10.0.0.7/a.wav",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/a.wav",
+        "http://192.168.1.1/a.wav",
+    ],
+)
+def test_internal_addresses_are_refused_unless_allowed(tmp_path: Path, url: str) -> None:
+    with pytest.raises(SourceError, match="non-public address"):
+        fetch_source(url, _settings(tmp_path, allow_private_urls=False))

@@ -61,3 +61,8 @@ def test_fetch_hashes_in_place_and_enforces_the_size_cap(tmp_path: Path) -> None
 def test_unknown_schemes_are_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="unsupported source scheme 'ftp'"):
         fetch_source("ftp://example.org/a.wav", Settings(data_dir=tmp_path))
+
+
+def test_file_urls_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="unsupported source scheme 'file'"):
+        fetch_source("file:///etc/passwd", Settings(data_dir=tmp_path))

@@ -24,7 +24,9 @@ class FetchedSource:
 
 
 def fetch_source(source: str, settings: Settings) -> FetchedSource:
-    """An `audio_url`: a local path, an http(s) URL or `s3://bucket/key`."""
+    """An `audio_url`: a local path (inside the allowed roots), an http(s) URL to a public
+    address, or `s3://bucket/key`. `file://` URLs are refused: a path says the same thing
+    without letting a URL field reach the server's files."""
     from minutes.sources.http import download
     from minutes.sources.local import open_local
     from minutes.sources.stored import fetch_s3_url
@@ -34,7 +36,7 @@ def fetch_source(source: str, settings: Settings) -> FetchedSource:
         return download(source, settings)
     if scheme == "s3":
         return fetch_s3_url(source, settings)
-    if scheme in ("", "file"):
+    if scheme == "":
         return open_local(source, settings)
     raise SourceError(
         f"unsupported source scheme {scheme!r} (use a path, an http(s) URL or s3://bucket/key)"

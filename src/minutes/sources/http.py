@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
+import socket
 import tempfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -28,9 +30,12 @@ def download(url: str, settings: Settings) -> FetchedSource:
     try:
         with (
             os.fdopen(handle, "wb") as out,
-            httpx.stream(
-                "GET", url, timeout=settings.http_timeout_seconds, follow_redirects=True
-            ) as response,
+            httpx.Client(
+                timeout=settings.http_timeout_seconds,
+                follow_redirects=True,
+                event_hooks={"request": [] if settings.allow_private_urls else [_public_only]},
+            ) as client,
+            client.stream("GET", url) as response,
         ):
             _check_status(response)
             declared = response.headers.get("content-length")
@@ -54,6 +59,22 @@ def download(url: str, settings: Settings) -> FetchedSource:
     final = settings.cache_dir / f"{digest.hexdigest()}{suffix}"
     partial.replace(final)
     return FetchedSource(path=final, sha256=digest.hexdigest(), size=size, downloaded=True)
+
+
+def _public_only(request: httpx.Request) -> None:
+    """Refuse (on every redirect hop too) hosts that resolve to internal addresses."""
+    host = request.url.host
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, request.url.port or 443)}
+    except socket.gaierror as error:
+        raise TransientError(f"cannot resolve {host}: {error}") from error
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise SourceError(
+                f"refusing to fetch {request.url.host}: it resolves to the non-public address "
+                f"{ip} (set MINUTES_ALLOW_PRIVATE_URLS=true to allow internal sources)"
+            )
 
 
 def _check_status(response: httpx.Response) -> None:
