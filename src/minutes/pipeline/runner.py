@@ -5,6 +5,7 @@ This is the queue-agnostic half of a job; `minutes.jobs` wraps it in a procrasti
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ RETRYABLE: tuple[type[Exception], ...] = (TransientError, psycopg.OperationalErr
 """Errors worth another try with backoff; anything else fails the meeting at once."""
 
 PROGRESS_INTERVAL_SECONDS = 1.0
+
+
+class DiskFull(TransientError):
+    """The disk ran out mid-stage; partial files are gone, and space may come back."""
 
 
 class StageAborted(Exception):
@@ -83,6 +88,16 @@ def run_stage(
             if following is None:
                 store.add_event(conn, meeting_id, "meeting.completed", None)
         bound.info("stage.completed", seconds=seconds)
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            _record_failure(pool, meeting_id, stage, attempt, error, bound)
+            raise
+        full = DiskFull(
+            f"no space left on the disk holding {error.filename or settings.data_dir}; "
+            "free space or point MINUTES_DATA_DIR / MINUTES_MODEL_CACHE_DIR at a larger disk"
+        )
+        _record_failure(pool, meeting_id, stage, attempt, full, bound)
+        raise full from error
     except Exception as error:
         _record_failure(pool, meeting_id, stage, attempt, error, bound)
         raise
