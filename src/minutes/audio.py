@@ -10,6 +10,7 @@ import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import av
 import numpy as np
@@ -87,12 +88,46 @@ def decode_to_wav(source: Path, target: Path, max_duration: float) -> float:
 
 
 def read_wav(path: Path) -> PCM:
-    """The processed audio as float32 in [-1, 1]."""
-    with wave.open(str(path), "rb") as wav:
-        if wav.getframerate() != SAMPLE_RATE or wav.getnchannels() != 1:
-            raise AudioError(f"{path} is not 16 kHz mono; re-run ingest")
-        raw = wav.readframes(wav.getnframes())
-    return np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768.0
+    """The processed audio as float32 in [-1, 1] (all of it: for short files and tools)."""
+    return WavSamples(path)[:]
+
+
+class Samples(Protocol):
+    """Audio that can be measured and sliced: a float32 array, or a WAV file read on demand."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, window: slice, /) -> PCM: ...
+
+
+class WavSamples:
+    """The processed WAV as `Samples`: each slice reads just that stretch from disk, so a
+    three-hour meeting never sits in memory whole (a full float32 copy would be 690 MB)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with wave.open(str(path), "rb") as wav:
+            if wav.getframerate() != SAMPLE_RATE or wav.getnchannels() != 1:
+                raise AudioError(f"{path} is not 16 kHz mono; re-run ingest")
+            self._frames = wav.getnframes()
+
+    def __len__(self) -> int:
+        return self._frames
+
+    @property
+    def seconds(self) -> float:
+        return self._frames / SAMPLE_RATE
+
+    def __getitem__(self, window: slice, /) -> PCM:
+        start, stop, step = window.indices(self._frames)
+        if step != 1:
+            raise ValueError("WavSamples slices are contiguous")
+        if stop <= start:
+            return np.zeros(0, dtype=np.float32)
+        with wave.open(str(self.path), "rb") as wav:
+            wav.setpos(start)
+            raw = wav.readframes(stop - start)
+        return np.frombuffer(raw, dtype=np.int16).astype(np.float32) / np.float32(32768.0)
 
 
 def load_pcm(path: Path) -> PCM:

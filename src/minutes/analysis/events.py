@@ -12,7 +12,7 @@ import numpy as np
 
 from minutes.analysis.model import SoundEvent
 from minutes.analysis.yamnet import HOP, N_FFT, PATCH_HOP_SECONDS, PATCH_SECONDS, Scores
-from minutes.audio import PCM, SAMPLE_RATE
+from minutes.audio import SAMPLE_RATE, Samples
 
 SPEECH_CLASSES = frozenset(
     {
@@ -30,7 +30,7 @@ MIN_SCORE = 0.2
 """A patch whose best class scores lower than this is left unlabelled."""
 
 
-def _patch_levels(pcm: PCM, patches: int) -> np.ndarray:
+def _patch_levels(pcm: Samples, patches: int) -> np.ndarray:
     """RMS level of each patch's samples, in dB full scale."""
     width = (PATCH_SECONDS * SAMPLE_RATE) + N_FFT - HOP
     levels = np.empty(patches)
@@ -42,7 +42,7 @@ def _patch_levels(pcm: PCM, patches: int) -> np.ndarray:
     return levels
 
 
-def patch_labels(scores: Scores, class_names: list[str], pcm: PCM) -> list[tuple[str, float]]:
+def patch_labels(scores: Scores, class_names: list[str], pcm: Samples) -> list[tuple[str, float]]:
     """The label and its score for each patch ('' when nothing is likely)."""
     eligible = np.array([not name.startswith(AMBIENCE_PREFIXES) for name in class_names])
     speech = np.array([name in SPEECH_CLASSES for name in class_names])

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from minutes.analysis.model import VoiceStats
-from minutes.audio import PCM, SAMPLE_RATE
+from minutes.audio import PCM, SAMPLE_RATE, Samples
 from minutes.summary.sentences import sentences
 from minutes.summary.sentiment import mean_compound
 from minutes.transcript import Segment
@@ -51,24 +51,29 @@ def _pitch(pcm: PCM) -> tuple[float | None, float | None]:
     return round(median, 1), round(spread, 2)
 
 
-def _sampled(pieces: list[PCM], limit_seconds: float) -> PCM:
-    """Every k-th piece, so the sample spans the whole meeting and stays under the limit."""
-    total = sum(len(p) for p in pieces) / SAMPLE_RATE
-    step = max(1, int(np.ceil(total / limit_seconds)))
-    chosen = pieces[::step]
+def _piece(pcm: Samples, segment: Segment) -> PCM:
+    return pcm[int(segment.start * SAMPLE_RATE) : int(segment.end * SAMPLE_RATE)]
+
+
+def _pitch_sample(pcm: Samples, segments: list[Segment], talk: float) -> PCM:
+    """Every k-th segment, so the sample spans the whole meeting and stays under the limit."""
+    step = max(1, int(np.ceil(talk / MAX_PITCH_SECONDS)))
+    chosen = [_piece(pcm, segment) for segment in segments[::step]]
     return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.float32)
 
 
 def voice_stats(
-    pcm: PCM, segments: list[Segment], speaker: str | None, total_talk: float
+    pcm: Samples, segments: list[Segment], speaker: str | None, total_talk: float
 ) -> VoiceStats:
-    pieces = [pcm[int(s.start * SAMPLE_RATE) : int(s.end * SAMPLE_RATE)] for s in segments]
+    """Reads one segment at a time (and at most MAX_PITCH_SECONDS at once for pitch)."""
     talk = sum(s.end - s.start for s in segments)
     words = sum(len(s.words) or len(s.text.split()) for s in segments)
-    levels = np.concatenate([_levels(p) for p in pieces]) if pieces else np.zeros(0)
+    levels = (
+        np.concatenate([_levels(_piece(pcm, s)) for s in segments]) if segments else np.zeros(0)
+    )
     levels = levels[levels > SILENT_DBFS]
     loud = len(levels) > 0
-    pitch, pitch_spread = _pitch(_sampled(pieces, MAX_PITCH_SECONDS))
+    pitch, pitch_spread = _pitch(_pitch_sample(pcm, segments, talk))
     return VoiceStats(
         speaker=speaker,
         talk_seconds=round(talk, 2),
@@ -83,7 +88,7 @@ def voice_stats(
     )
 
 
-def meeting_voices(pcm: PCM, segments: list[Segment]) -> tuple[VoiceStats, list[VoiceStats]]:
+def meeting_voices(pcm: Samples, segments: list[Segment]) -> tuple[VoiceStats, list[VoiceStats]]:
     """Everyone together, then each speaker by talking time (only when speakers are known)."""
     total = sum(s.end - s.start for s in segments)
     by_speaker: dict[str, list[Segment]] = defaultdict(list)

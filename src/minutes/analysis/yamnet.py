@@ -28,7 +28,7 @@ import onnxruntime
 from onnx import numpy_helper
 from scipy.special import expit
 
-from minutes.audio import PCM, SAMPLE_RATE
+from minutes.audio import PCM, SAMPLE_RATE, Samples
 
 N_FFT = 512
 WINDOW = 400
@@ -67,12 +67,12 @@ def log_mel(pcm: PCM) -> npt.NDArray[np.float32]:
     return np.asarray(np.log(magnitude @ _MEL.T + 1e-6), dtype=np.float32)
 
 
-def patches(pcm: PCM) -> Iterator[npt.NDArray[np.float32]]:
+def patches(pcm: Samples) -> Iterator[npt.NDArray[np.float32]]:
     """YAMNet's input patches [96, 64] in time order; patch i starts at i * 0.48 s."""
     frame_count = 1 + (len(pcm) - N_FFT) // HOP if len(pcm) >= N_FFT else 0
     if frame_count < PATCH_FRAMES:  # short clip: one zero-padded patch, as YAMNet does
         padded = np.zeros((PATCH_FRAMES, MEL_BANDS), dtype=np.float32)
-        padded[:frame_count] = log_mel(pcm)
+        padded[:frame_count] = log_mel(pcm[:])
         yield padded
         return
     first_frame = 0
@@ -136,7 +136,7 @@ class YamNet:
         logits = q.output_scale * (raw.astype(np.float32) - q.output_zero_point)
         return np.asarray(expit(logits), dtype=np.float32)
 
-    def scores(self, pcm: PCM, on_progress: Callable[[float], None] = lambda f: None) -> Scores:
+    def scores(self, pcm: Samples, on_progress: Callable[[float], None] = lambda f: None) -> Scores:
         total = patch_count(len(pcm))
         rows = np.zeros((total, len(self.class_names)), dtype=np.float32)
         for index, patch in enumerate(patches(pcm)):

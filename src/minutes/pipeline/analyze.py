@@ -32,7 +32,7 @@ class Analysis:
 
 
 def analyze_audio(
-    pcm: audio.PCM, segments: list[Segment], yamnet_scores: list[tuple[str, float]]
+    pcm: audio.Samples, segments: list[Segment], yamnet_scores: list[tuple[str, float]]
 ) -> Analysis:
     """The plain function behind the stage, given YAMNet's label for each patch."""
     events = sound_events(yamnet_scores, len(pcm) / audio.SAMPLE_RATE)
@@ -60,7 +60,7 @@ def analyze(context: StageContext) -> Analysis:
     meeting, settings = context.meeting, context.settings
     with context.connection() as conn:
         segments = get_segments(conn, meeting.id)
-    pcm = audio.read_wav(processed_audio_path(settings, meeting.id))
+    pcm = audio.WavSamples(processed_audio_path(settings, meeting.id))
     yamnet = load_yamnet(settings.models_dir, settings.cpu_threads)
     scores = yamnet.scores(pcm, lambda fraction: context.report_progress(0.8 * fraction))
     labels = patch_labels(scores, yamnet.class_names, pcm)

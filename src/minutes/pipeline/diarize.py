@@ -43,7 +43,7 @@ def speaker_label(number: int) -> str:
 
 
 def diarize_transcript(
-    pcm: audio.PCM,
+    pcm: audio.Samples,
     segments: list[Segment],
     encoder: SpeakerEncoder,
     options: dict[str, Any],
@@ -102,7 +102,7 @@ def diarize(context: StageContext) -> Diarization:
     if not segments:
         return Diarization(segments=[], voices=[])
     return diarize_transcript(
-        audio.read_wav(processed_audio_path(settings, meeting.id)),
+        audio.WavSamples(processed_audio_path(settings, meeting.id)),
         segments,
         load_encoder(resolve_device(settings)[0], settings.cpu_threads),
         meeting.options,

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 from faster_whisper import WhisperModel
 
 from minutes import audio
@@ -123,11 +124,85 @@ def _clamp(seconds: float, duration: float) -> float:
     return round(min(max(seconds, 0.0), duration), 3)
 
 
+WINDOW_SECONDS = 1200.0
+"""Long recordings are transcribed 20 minutes at a time (77 MB of float32 each), so memory
+stays flat however long the meeting is; shorter ones go through in one piece."""
+CUT_SEARCH_SECONDS = 5.0
+"""A window ends at the quietest 100 ms within this distance of its nominal end."""
+
+
+def _quiet_cut(pcm: audio.Samples, near: int) -> int:
+    reach = int(CUT_SEARCH_SECONDS * audio.SAMPLE_RATE)
+    first = max(near - reach, 0)
+    stretch = pcm[first : near + reach]
+    frame = audio.SAMPLE_RATE // 10
+    count = len(stretch) // frame
+    if count == 0:
+        return near
+    energy = np.square(stretch[: count * frame].reshape(count, frame)).mean(axis=1)
+    return first + int(np.argmin(energy)) * frame + frame // 2
+
+
+def _shifted(segment: Segment, offset: float) -> Segment:
+    return segment.model_copy(
+        update={
+            "start": round(segment.start + offset, 3),
+            "end": round(segment.end + offset, 3),
+            "words": [
+                word.model_copy(
+                    update={
+                        "start": round(word.start + offset, 3),
+                        "end": round(word.end + offset, 3),
+                    }
+                )
+                for word in segment.words
+            ],
+        }
+    )
+
+
+def transcribe_samples(
+    model: WhisperModel,
+    pcm: audio.Samples,
+    *,
+    language: str | None,
+    beam_size: int,
+    on_progress: Callable[[float], None] = lambda fraction: None,
+    window_seconds: float = WINDOW_SECONDS,
+) -> Transcript:
+    """Whisper window by window, each cut at a quiet moment; the language found in the
+    first window is kept for the rest, so one meeting is one language throughout."""
+    total = len(pcm)
+    window = int(window_seconds * audio.SAMPLE_RATE)
+    start, segments = 0, []
+    found: tuple[str, float] | None = (language, 1.0) if language else None
+    while start < total:
+        end = total if total - start <= window else _quiet_cut(pcm, start + window)
+        begin = start
+
+        def progress(fraction: float, begin: int = begin, end: int = end) -> None:
+            on_progress((begin + fraction * (end - begin)) / total)
+
+        part = transcribe_pcm(
+            model,
+            pcm[start:end],
+            language=found[0] if found else None,
+            beam_size=beam_size,
+            on_progress=progress,
+        )
+        if found is None:
+            found = (part.language, part.language_probability)
+        segments += [_shifted(segment, start / audio.SAMPLE_RATE) for segment in part.segments]
+        start = end
+    language_found, probability = found or (language or "en", 0.0)
+    return Transcript(language=language_found, language_probability=probability, segments=segments)
+
+
 def transcribe(context: StageContext) -> Transcript:
     settings, meeting = context.settings, context.meeting
     model = load_model(settings, meeting.options.get("model"))
-    pcm = audio.read_wav(processed_audio_path(settings, meeting.id))
-    return transcribe_pcm(
+    pcm = audio.WavSamples(processed_audio_path(settings, meeting.id))
+    return transcribe_samples(
         model,
         pcm,
         language=meeting.options.get("language") or settings.language,
