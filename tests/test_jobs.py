@@ -265,3 +265,31 @@ def test_sigterm_releases_the_running_job_for_another_worker(
     work_until_finished(settings, meeting_id, timeout=120)
     meeting = get_meeting(db, meeting_id)
     assert meeting is not None and meeting.status == "completed"
+
+
+def test_two_workers_never_run_the_same_stage_of_a_meeting_at_once(
+    settings: Settings,
+    db: Conn,
+    english_speech: tuple[Path, str],
+    reap: list[subprocess.Popen[bytes]],
+) -> None:
+    """Two worker processes share three meetings: each stage runs exactly once, and a
+    meeting's stages never overlap in time, whichever worker takes them."""
+    meetings = [enqueue(db, english_speech[0]) for _ in range(3)]
+    workers = [_worker_process(settings) for _ in range(2)]
+    reap.extend(workers)
+    deadline = time.monotonic() + 240
+    while not all((m := get_meeting(db, i)) is not None and m.finished for i in meetings):
+        assert time.monotonic() < deadline, "the workers did not finish"
+        time.sleep(0.5)
+    takers = set()
+    for meeting_id in meetings:
+        events = list_events(db, meeting_id)
+        started = [e for e in events if e["kind"] == "stage.started"]
+        finished = [e for e in events if e["kind"] == "stage.completed"]
+        assert [e["stage"] for e in started] == [e["stage"] for e in finished]
+        assert len(started) == len({e["stage"] for e in started})  # each stage once
+        for done, following in zip(finished, started[1:], strict=False):
+            assert done["created_at"] <= following["created_at"]  # one stage at a time
+        takers |= {e["detail"]["worker"] for e in started}
+    assert len(takers) == 2, "both workers took part"

@@ -127,7 +127,7 @@ def test_long_audio_is_transcribed_in_windows_cut_at_quiet_moments(
         window_seconds=6,
     )
     assert windowed.language == "en"
-    # a 4-6 s window gives Whisper little context, so a few words suffer (20-minute windows
+    # a 4-6 s window gives Whisper little context, so a few words suffer (10-minute windows
     # in the stage do not); what matters here is that nothing is lost or misplaced at a cut
     assert word_error_rate(english_speech[1], windowed) <= 0.20
     text = " ".join(segment.text for segment in windowed.segments)

@@ -124,9 +124,10 @@ def _clamp(seconds: float, duration: float) -> float:
     return round(min(max(seconds, 0.0), duration), 3)
 
 
-WINDOW_SECONDS = 1200.0
-"""Long recordings are transcribed 20 minutes at a time (77 MB of float32 each), so memory
-stays flat however long the meeting is; shorter ones go through in one piece."""
+WINDOW_SECONDS = 600.0
+"""Long recordings are transcribed 10 minutes at a time: faster-whisper's spectrogram of a
+window takes several times its audio's size, so memory is set by the window, not by the
+meeting's length. Shorter recordings go through in one piece."""
 CUT_SEARCH_SECONDS = 5.0
 """A window ends at the quietest 100 ms within this distance of its nominal end."""
 
