@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import struct
 import wave
 from pathlib import Path
 
@@ -67,6 +68,19 @@ def test_garbage_is_refused_with_a_readable_reason(tmp_path: Path, content: byte
         audio.AudioError, match=r"cannot read meeting\.mp3|no audio|zero-length|corrupt"
     ):
         audio.probe(path)
+        audio.decode_to_wav(path, tmp_path / "out.wav", max_duration=60)
+
+
+def test_an_unknown_codec_is_refused_with_a_readable_reason(tmp_path: Path) -> None:
+    """Found by the ingest fuzz test: a WAV header naming a format tag FFmpeg does not know
+    opens with an audio stream that has no codec."""
+    fmt = struct.pack("<IHHIIHH", 16, 0x7777, 1, 16_000, 32_000, 2, 16)
+    header = b"RIFF" + struct.pack("<I", 36 + 1000) + b"WAVEfmt " + fmt
+    path = tmp_path / "odd.wav"
+    path.write_bytes(header + b"data" + struct.pack("<I", 1000) + bytes(1000))
+    with pytest.raises(audio.AudioError, match="codec that cannot be decoded"):
+        audio.probe(path)
+    with pytest.raises(audio.AudioError, match="codec that cannot be decoded"):
         audio.decode_to_wav(path, tmp_path / "out.wav", max_duration=60)
 
 

@@ -162,4 +162,7 @@ def _open(path: Path) -> av.container.InputContainer:
 def _audio_stream(container: av.container.InputContainer, path: Path) -> av.AudioStream:
     if not container.streams.audio:
         raise AudioError(f"{path.name} has no audio stream")
-    return container.streams.audio[0]
+    stream = container.streams.audio[0]
+    if stream.codec_context is None:  # a header naming a codec FFmpeg does not know
+        raise AudioError(f"{path.name} has an audio stream in a codec that cannot be decoded")
+    return stream
