@@ -109,6 +109,8 @@ async def _upload(request: Request, storage: Storage, limit: int) -> tuple[UUID,
         options = json.loads(str(form.get("options") or "{}"))
     except json.JSONDecodeError as error:
         raise HTTPException(422, f"`options` is not JSON: {error}") from None
+    if not isinstance(options, dict):
+        raise HTTPException(422, "`options` must be a JSON object")
     meeting_id = uuid.uuid4()
     key = f"uploads/{meeting_id}/{_safe_name(upload.filename)}"
 
