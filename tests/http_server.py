@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import QuietHandler, http_server
 
 
 @dataclass
@@ -25,11 +25,8 @@ class Files:
     bytes_sent: Counter[str] = field(default_factory=Counter)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     files: Files
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         files, path = self.files, self.path
@@ -60,11 +57,5 @@ class _Handler(BaseHTTPRequestHandler):
 def serve(files: Files) -> Iterator[str]:
     """Serve `files` on a free loopback port; yields the base URL."""
     handler = type("Handler", (_Handler,), {"files": files})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(handler) as url:
+        yield url

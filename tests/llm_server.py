@@ -8,26 +8,18 @@ cannot be made to produce on demand (a malformed answer, a refusal).
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 
 from minutes.weights import bundled_llm
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.loopback import QuietHandler, free_port, http_server
 
 
 @dataclass
@@ -44,7 +36,7 @@ class LlamaServer:
 def llama_server(
     models_dir: Path, log: Path, startup_seconds: float = 180
 ) -> Iterator[LlamaServer]:
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -94,10 +86,7 @@ class Script:
 
 @contextmanager
 def scripted_server(script: Script) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             script.bodies.append(json.loads(self.rfile.read(length)))
@@ -112,11 +101,5 @@ def scripted_server(script: Script) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(Handler) as url:
+        yield f"{url}/v1"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from minutes.api.app import create_api
 from minutes.config import Settings
 from minutes.db import connect
 from minutes.db.api_keys import create_key
+from tests.loopback import free_port
 
 
 @dataclass
@@ -34,15 +34,9 @@ class Api:
             return create_key(conn, "test", user_id)[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def serve(settings: Settings) -> Iterator[Api]:
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_api(settings), host="127.0.0.1", port=port, log_config=None, access_log=False
     )

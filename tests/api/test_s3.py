@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from uuid import UUID
 
@@ -16,15 +15,14 @@ from minutes.config import Settings
 from tests.api.conftest import serve
 from tests.api.flows import check_results, upload_and_process
 from tests.conftest import work_until_finished
+from tests.loopback import free_port
 
 BUCKET = "minutes-test"
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:

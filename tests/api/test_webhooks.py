@@ -7,7 +7,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +17,7 @@ from minutes.webhooks.signing import verify
 from tests.api.conftest import serve
 from tests.api.flows import SAMPLE
 from tests.conftest import work_until_finished
+from tests.loopback import QuietHandler, http_server
 
 SECRET = "test-webhook-secret"
 
@@ -36,10 +36,7 @@ class Receiver:
 
 @contextmanager
 def receiver(state: Receiver) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers["Content-Length"]))
             valid = verify(SECRET, dict(self.headers.items()), raw)
@@ -50,13 +47,8 @@ def receiver(state: Receiver) -> Iterator[str]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(Handler) as url:
+        yield url
 
 
 def test_signed_events_reach_a_receiver_that_fails_twice(settings: Settings) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from pydantic import SecretStr
 from minutes.config import Settings
 from minutes.db.meetings import create_meeting, get_meeting, list_events
 from tests.conftest import REPO, background_worker, work_until_finished
+from tests.loopback import free_port
 
 Conn = psycopg.Connection[dict[str, Any]]
 SAMPLE = REPO / "samples" / "team-sync.flac"
@@ -32,12 +32,6 @@ def s3_settings(settings: Settings, port: int, attempts: int) -> Settings:
             "retry_base_seconds": 1,
         }
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def kinds(db: Conn, meeting_id: Any) -> list[str]:
