@@ -93,6 +93,11 @@ class Settings(BaseSettings):
         description="Signs webhooks (HMAC-SHA256); empty: one is made in <data dir>/"
         "webhook-secret on first use (set it when workers run on several machines).",
     )
+    link_secret: SecretStr | None = Field(
+        None,
+        description="Signs short-lived audio links; empty: one is made in <data dir>/"
+        "link-secret (set it when API servers run on several machines).",
+    )
     webhook_timeout_seconds: float = Field(10.0, gt=0)
     webhook_retry_base_seconds: float = Field(5.0, gt=0)
 

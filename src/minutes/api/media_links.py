@@ -1,7 +1,7 @@
 """Short-lived signed links to a meeting's audio, for players that cannot send headers.
 
 An `<audio>` element fetches its source (and every range) without an Authorization
-header, so the page asks for a link signed with the data dir's secret, valid for
+header, so the page asks for a link signed with the link secret, valid for
 LINK_SECONDS, that names one meeting.
 """
 
@@ -13,14 +13,14 @@ import time
 from uuid import UUID
 
 from minutes.config import Settings
-from minutes.webhooks.signing import webhook_secret
+from minutes.signing_secrets import link_secret
 
 LINK_SECONDS = 3600
 
 
 def _mac(settings: Settings, meeting_id: UUID, expires: int) -> str:
     message = f"audio:{meeting_id}:{expires}".encode()
-    return hmac.new(webhook_secret(settings).encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(link_secret(settings).encode(), message, hashlib.sha256).hexdigest()
 
 
 def audio_token(settings: Settings, meeting_id: UUID, now: float | None = None) -> str:

@@ -15,7 +15,8 @@ import structlog
 
 from minutes.config import Settings
 from minutes.db import Connection
-from minutes.webhooks.signing import signed_headers, webhook_secret
+from minutes.signing_secrets import webhook_secret
+from minutes.webhooks.signing import signed_headers
 
 log = structlog.get_logger(__name__)
 MAX_ATTEMPTS = 8

@@ -10,30 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 import time
-
-from minutes.config import Settings
 
 TIMESTAMP_HEADER = "Minutes-Timestamp"
 SIGNATURE_HEADER = "Minutes-Signature"
 TOLERANCE_SECONDS = 300
-
-
-def webhook_secret(settings: Settings) -> str:
-    """The configured secret, or this data dir's own, made once."""
-    if settings.webhook_secret is not None:
-        return settings.webhook_secret.get_secret_value()
-    path = settings.data_dir / "webhook-secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:  # exclusive create: of two processes starting together, one secret wins
-            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
-                out.write(secrets.token_urlsafe(32))
-        except FileExistsError:
-            pass
-    return path.read_text().strip()
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
