@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/long.py [--hours 1 3] [--model base]
 
-Builds an N-hour recording by repeating a three-voice espeak-ng dialogue (written to the
+Builds an N-hour recording by repeating a five-voice espeak-ng dialogue (written to the
 WAV piece by piece, never whole in memory) and runs the whole pipeline on it as a fresh
 process with its own embedded Postgres, as a user would. Prints wall time, real-time
 factor, peak resident memory (target: under 2 GB for 3 hours) and each stage's seconds.
@@ -14,33 +14,15 @@ import argparse
 import os
 import sys
 import tempfile
-import wave
 from pathlib import Path
-
-import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.transcribe import measured, stage_seconds  # noqa: E402
-from tests.speech import THREE_VOICES, TWO_VOICES, dialogue  # noqa: E402
+from tests.measured import measured, stage_seconds  # noqa: E402
+from tests.speech import long_recording  # noqa: E402
 
 from minutes import audio  # noqa: E402
-
-
-def long_recording(hours: float, folder: Path) -> Path:
-    base = folder / "base.wav"
-    dialogue(TWO_VOICES + THREE_VOICES, base, gap=0.5)
-    pcm = (audio.load_pcm(base) * 32767).astype(np.int16)
-    target = folder / f"long-{hours:g}h.wav"
-    repeats = int(np.ceil(hours * 3600 * audio.SAMPLE_RATE / len(pcm)))
-    with wave.open(str(target), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(audio.SAMPLE_RATE)
-        for _ in range(repeats):
-            out.writeframes(pcm.tobytes())
-    return target
 
 
 def main() -> None:

@@ -14,15 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tests.measured import measured, stage_seconds  # noqa: E402
 from tests.speech import TEAM_SYNC, dialogue  # noqa: E402
 
 from minutes.weights import resolve_whisper_model  # noqa: E402
@@ -38,29 +37,6 @@ segments, info = model.transcribe(
 )
 print(sum(1 for _ in segments))
 """
-
-MEASURE = """
-import resource, subprocess, sys
-with open(sys.argv[1], "wb") as out, open(sys.argv[1] + ".log", "wb") as log:
-    code = subprocess.run(sys.argv[2:], stdout=out, stderr=log).returncode
-print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
-
-
-def measured(command: list[str], env: dict[str, str], stdout: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS in MiB of the command's process; its stdout goes to a file."""
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(stdout), *command],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.perf_counter() - started
-    code, peak_kib = result.stdout.split()
-    if code != "0":
-        raise SystemExit(f"{command[:4]} failed with exit code {code}")
-    return seconds, int(peak_kib) / 1024
 
 
 def main() -> None:
@@ -126,16 +102,6 @@ def main() -> None:
         f"ratio without the later stages (diarize, ...): {transcription_only / bare_seconds:.3f}"
         " (target <= 1.10; still includes loading their models)"
     )
-
-
-def stage_seconds(log: Path) -> dict[str, float]:
-    """Each stage's own time, from the structured `stage.completed` log lines."""
-    stages: dict[str, float] = {}
-    for line in log.read_text().splitlines():
-        if line.startswith("{") and '"stage.completed"' in line:
-            event = json.loads(line)
-            stages[event["stage"]] = event["seconds"]
-    return stages
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from minutes import audio
+
 ESPEAK_RATE = 22_050
 
 
@@ -140,3 +142,19 @@ THREE_VOICES = [
     Turn("en+f3", "Sounds good."),
     Turn(THIRD[0], "See you then.", THIRD[1]),
 ]
+
+
+def long_recording(hours: float, folder: Path) -> Path:
+    """An `hours`-long 16 kHz WAV repeating a five-voice dialogue, written piece by piece."""
+    base = folder / "base.wav"
+    dialogue(TWO_VOICES + THREE_VOICES, base, gap=0.5)
+    pcm = (audio.load_pcm(base) * 32767).astype(np.int16)
+    target = folder / f"long-{hours:g}h.wav"
+    repeats = int(np.ceil(hours * 3600 * audio.SAMPLE_RATE / len(pcm)))
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(audio.SAMPLE_RATE)
+        for _ in range(repeats):
+            out.writeframes(pcm.tobytes())
+    return target
