@@ -28,18 +28,28 @@ AMBIENCE_PREFIXES = ("Inside, ", "Outside, ")
 SILENCE_DBFS = -60.0
 MIN_SCORE = 0.2
 """A patch whose best class scores lower than this is left unlabelled."""
+LEVEL_BLOCK_PATCHES = 250
+"""Patches whose levels are measured from one read of the audio (about two minutes)."""
 
 
 def _patch_levels(pcm: Samples, patches: int) -> np.ndarray:
-    """RMS level of each patch's samples, in dB full scale."""
-    width = (PATCH_SECONDS * SAMPLE_RATE) + N_FFT - HOP
+    """RMS level of each patch's samples, in dB full scale, reading the audio in blocks."""
+    width = int((PATCH_SECONDS * SAMPLE_RATE) + N_FFT - HOP)
     levels = np.empty(patches)
-    for index in range(patches):
-        start = int(index * PATCH_HOP_SECONDS * SAMPLE_RATE)
-        piece = pcm[start : start + int(width)]
-        rms = float(np.sqrt(np.mean(np.square(piece, dtype=np.float64)))) if len(piece) else 0.0
-        levels[index] = 20 * np.log10(max(rms, 1e-10))
+    for first in range(0, patches, LEVEL_BLOCK_PATCHES):
+        last = min(first + LEVEL_BLOCK_PATCHES, patches)
+        offset = _patch_start(first)
+        block = np.asarray(pcm[offset : _patch_start(last - 1) + width], dtype=np.float64)
+        for index in range(first, last):
+            start = _patch_start(index) - offset
+            piece = block[start : start + width]
+            rms = float(np.sqrt(np.mean(np.square(piece)))) if len(piece) else 0.0
+            levels[index] = 20 * np.log10(max(rms, 1e-10))
     return levels
+
+
+def _patch_start(index: int) -> int:
+    return int(index * PATCH_HOP_SECONDS * SAMPLE_RATE)
 
 
 def patch_labels(scores: Scores, class_names: list[str], pcm: Samples) -> list[tuple[str, float]]:
