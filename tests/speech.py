@@ -9,11 +9,30 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+import jiwer
 import numpy as np
 
 from minutes import audio
 
 ESPEAK_RATE = 22_050
+NORMALISE = jiwer.Compose(
+    [
+        jiwer.ToLowerCase(),
+        jiwer.RemovePunctuation(),
+        jiwer.RemoveMultipleSpaces(),
+        jiwer.Strip(),
+        jiwer.ReduceToListOfListOfWords(),
+    ]
+)
+
+
+def text_error_rate(reference: str, hypothesis: str) -> float:
+    """Word error rate ignoring case and punctuation."""
+    return float(
+        jiwer.wer(
+            reference, hypothesis, reference_transform=NORMALISE, hypothesis_transform=NORMALISE
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,9 @@ import sys
 from pathlib import Path
 from uuid import UUID
 
-import jiwer
-
 from minutes.config import Settings
 from tests.conftest import REPO
-from tests.pipeline.test_transcribe import NORMALISE
-from tests.speech import TEAM_SYNC, Turn, dialogue
+from tests.speech import TEAM_SYNC, Turn, dialogue, text_error_rate
 
 SAMPLE = REPO / "samples" / "team-sync.flac"
 
@@ -53,10 +50,7 @@ def test_process_prints_json_on_stdout_and_progress_on_stderr(settings: Settings
         assert segment["words"] and segment["start"] <= segment["words"][0]["start"] + 0.5
     spoken = " ".join(turn.text for turn in TEAM_SYNC)
     heard = " ".join(segment["text"] for segment in segments)
-    error_rate = jiwer.wer(
-        spoken, heard, reference_transform=NORMALISE, hypothesis_transform=NORMALISE
-    )
-    assert error_rate < 0.15
+    assert text_error_rate(spoken, heard) < 0.15
     assert f"meeting {document['id']}" in result.stderr
 
     meeting_id = document["id"]

@@ -60,6 +60,9 @@ Speakers = Annotated[
 ]
 MinSpeakers = Annotated[int | None, typer.Option(min=1, help="At least this many speakers.")]
 MaxSpeakers = Annotated[int | None, typer.Option(min=1, help="At most this many speakers.")]
+Priority = Annotated[
+    int, typer.Option(min=-100, max=100, help="Higher is taken from the queue first.")
+]
 
 
 class MeetingStuck(Exception):
@@ -87,7 +90,9 @@ def _source(source: str) -> str:
     return str(Path(source).expanduser().absolute())
 
 
-def _create(url: str, source: str, title: str | None, **requested: object) -> store.Meeting:
+def _create(
+    url: str, source: str, title: str | None, priority: int = 0, **requested: object
+) -> store.Meeting:
     options = {key: value for key, value in requested.items() if value}
     with connect(url) as conn:
         return store.create_meeting(
@@ -95,6 +100,7 @@ def _create(url: str, source: str, title: str | None, **requested: object) -> st
             audio_url=_source(source),
             title=title or Path(urlsplit(source).path).name,
             options=options,
+            priority=priority,
         )
 
 
@@ -245,11 +251,14 @@ def enqueue(
     language: Language = None,
     model: Model = None,
     speakers: Speakers = None,
+    priority: Priority = 0,
 ) -> None:
     """Queue a recording for the workers and print its meeting id."""
     settings = _settings()
     url = resolve_database_url(settings)
-    meeting = _create(url, source, title, language=language, model=model, num_speakers=speakers)
+    meeting = _create(
+        url, source, title, priority, language=language, model=model, num_speakers=speakers
+    )
     out.print(str(meeting.id))
 
 

@@ -47,6 +47,31 @@ class Settings(BaseSettings):
     cpu_threads: int = Field(0, ge=0, description="0 uses every core.")
     beam_size: int = Field(5, ge=1, le=20)
 
+    asr_backend: Literal["local", "openai"] = Field(
+        "local",
+        description="`local` runs faster-whisper here; `openai` sends the audio to an "
+        "OpenAI-compatible transcription endpoint (OpenAI, Azure OpenAI, Groq, another minutes).",
+    )
+    asr_base_url: str | None = Field(
+        None, description="That endpoint's base URL, e.g. https://api.openai.com/v1."
+    )
+    asr_model: str = Field("whisper-1", description="The model name the endpoint expects.")
+    asr_api_key: SecretStr | None = Field(None, description="Sent as a Bearer token.")
+    asr_max_upload_bytes: int = Field(
+        25 * 1024 * 1024,
+        gt=64 * 1024,
+        description="The provider's upload limit; audio is sent in windows that fit under it.",
+    )
+    asr_retries: int = Field(
+        3, ge=0, le=10, description="Tries again on 429/5xx (honouring Retry-After)."
+    )
+    asr_timeout_seconds: float = Field(300.0, gt=0)
+    transcription_wait_seconds: float = Field(
+        3600.0,
+        gt=0,
+        description="How long `POST /v1/audio/transcriptions` waits for the transcript.",
+    )
+
     max_file_bytes: int = Field(500_000_000, gt=0)
     max_duration_seconds: float = Field(6 * 3600, gt=0)
     source_roots: Annotated[list[Path], NoDecode] = Field(
@@ -124,6 +149,13 @@ class Settings(BaseSettings):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
+    log_dir: Path | None = Field(
+        None,
+        description="Also write JSON lines to <dir>/minutes.log and, from WARNING up, "
+        "<dir>/errors.log, both rotated by size.",
+    )
+    log_file_bytes: int = Field(10_000_000, ge=10_000, description="Size at which a log rotates.")
+    log_file_backups: int = Field(5, ge=1, description="Rotated files kept per log.")
 
     @field_validator("shutdown_timeout_seconds")
     @classmethod
@@ -142,9 +174,9 @@ class Settings(BaseSettings):
             raise ValueError("name the model when MINUTES_LLM_BASE_URL is set")
         return value
 
-    @field_validator("llm_base_url", mode="before")
+    @field_validator("llm_base_url", "asr_base_url", "log_dir", mode="before")
     @classmethod
-    def _empty_url_is_offline(cls, value: object) -> object:
+    def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
     @field_validator("cors_origins", mode="before")

@@ -38,13 +38,21 @@ def _cues(segments: list[Segment], separator: str, line: Callable[[Segment], str
     ]
 
 
-def to_srt(record: MeetingRecord) -> str:
-    cues = _cues(record.segments, ",", _line)
+def srt(segments: list[Segment]) -> str:
+    cues = _cues(segments, ",", _line)
     return "\n".join(f"{i}\n{cue}" for i, cue in enumerate(cues, 1))
 
 
+def vtt(segments: list[Segment]) -> str:
+    return "WEBVTT\n\n" + "\n".join(_cues(segments, ".", _vtt_line))
+
+
+def to_srt(record: MeetingRecord) -> str:
+    return srt(record.segments)
+
+
 def to_vtt(record: MeetingRecord) -> str:
-    return "WEBVTT\n\n" + "\n".join(_cues(record.segments, ".", _vtt_line))
+    return vtt(record.segments)
 
 
 def to_json(record: MeetingRecord) -> str:

@@ -11,7 +11,7 @@ class Word(BaseModel):
     word: str
     start: float
     end: float
-    probability: float
+    probability: float | None = Field(None, description="None when the recognizer gives none")
     speaker_label: str | None = None
 
 
@@ -20,6 +20,10 @@ class Segment(BaseModel):
     end: float
     text: str
     confidence: float | None = Field(None, description="exp(mean token log-probability)")
+    no_speech_prob: float | None = Field(None, description="Whisper's probability of no speech")
+    compression_ratio: float | None = Field(
+        None, description="gzip ratio of the text; high means a repetition loop"
+    )
     speaker_label: str | None = Field(None, description="The meeting's voice: SPEAKER_00, ...")
     speaker_id: UUID | None = Field(None, description="The enrolled speaker it was matched to")
     speaker_name: str | None = Field(None, description="That speaker's name, when known")
@@ -45,3 +49,8 @@ def clock(seconds: float, *, millis_separator: str | None = None) -> str:
     secs, millis = divmod(rest, 1000)
     text = f"{hours:02d}:{minutes:02d}:{secs:02d}"
     return text if millis_separator is None else f"{text}{millis_separator}{millis:03d}"
+
+
+def clamp(seconds: float, duration: float) -> float:
+    """A time from a recognizer, inside the audio it heard, to the millisecond."""
+    return round(min(max(seconds, 0.0), duration), 3)

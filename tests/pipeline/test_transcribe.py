@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-import jiwer
 import numpy as np
 import pytest
 
@@ -17,28 +17,11 @@ from minutes.pipeline.transcribe import (
     transcribe_samples,
 )
 from minutes.transcript import Transcript
-
-NORMALISE = jiwer.Compose(
-    [
-        jiwer.ToLowerCase(),
-        jiwer.RemovePunctuation(),
-        jiwer.RemoveMultipleSpaces(),
-        jiwer.Strip(),
-        jiwer.ReduceToListOfListOfWords(),
-    ]
-)
+from tests.speech import text_error_rate
 
 
 def word_error_rate(reference: str, transcript: Transcript) -> float:
-    hypothesis = " ".join(segment.text for segment in transcript.segments)
-    return float(
-        jiwer.wer(
-            reference,
-            hypothesis,
-            reference_transform=NORMALISE,
-            hypothesis_transform=NORMALISE,
-        )
-    )
+    return text_error_rate(reference, " ".join(segment.text for segment in transcript.segments))
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +56,7 @@ def test_word_timestamps_are_monotonic_and_inside_the_audio(
     assert len(words) >= 30
     for word in words:
         assert 0 <= word.start <= word.end <= duration
-        assert 0 <= word.probability <= 1
+        assert word.probability is not None and 0 <= word.probability <= 1
     starts = [word.start for word in words]
     assert starts == sorted(starts)
     for segment in transcript.segments:
@@ -119,10 +102,9 @@ def test_long_audio_is_transcribed_in_windows_cut_at_quiet_moments(
     samples = audio.WavSamples(wav)
     seen: list[float] = []
     windowed = transcribe_samples(
-        load_model(cpu),
+        partial(transcribe_pcm, load_model(cpu), beam_size=5),
         samples,
         language=None,
-        beam_size=5,
         on_progress=seen.append,
         window_seconds=6,
     )

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from minutes import __version__
-from minutes.api import events, meetings, service, speakers, web
+from minutes.api import events, meetings, openai_audio, service, speakers, web
 from minutes.api.limits import BodySizeLimit
 from minutes.config import Settings
 from minutes.db import open_pool, resolve_database_url
@@ -45,10 +45,12 @@ def create_api(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     api.state.settings = settings
+    api.state.started = time.time()
     api.state.database_url = database_url
     api.state.storage = open_storage(settings)
-    for router in (meetings.router, events.router, speakers.router, service.router, web.router):
-        api.include_router(router)
+    routers = (meetings, events, speakers, service, openai_audio, web)
+    for module in routers:
+        api.include_router(module.router)
     static = resources.files("minutes.web") / "static"
     api.mount("/static", StaticFiles(directory=str(static)), name="static")
     if settings.cors_origins:
@@ -61,6 +63,7 @@ def create_api(settings: Settings) -> FastAPI:
         )
     api.add_middleware(BodySizeLimit, limit=settings.max_file_bytes + MULTIPART_OVERHEAD)
     api.add_exception_handler(psycopg.errors.DataError, _unstorable_input)
+    api.add_exception_handler(openai_audio.OpenAIError, openai_audio.openai_error)
     api.middleware("http")(_log_request)
     return api
 

@@ -36,14 +36,21 @@ def storage(request: Request) -> Storage:
     return opened
 
 
+def authenticated(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
+) -> ApiKey | None:
+    """The caller's live key, if the bearer token is one."""
+    if credentials is None:
+        return None
+    with request.app.state.pool.connection() as conn:
+        return authenticate(conn, credentials.credentials)
+
+
 def api_key(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> ApiKey:
-    key = None
-    if credentials is not None:
-        with request.app.state.pool.connection() as conn:
-            key = authenticate(conn, credentials.credentials)
+    key = authenticated(request, credentials)
     if key is None:
         raise HTTPException(
             401, "missing, unknown or revoked API key", headers={"WWW-Authenticate": "Bearer"}

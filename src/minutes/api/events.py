@@ -9,15 +9,17 @@ is completed or failed.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 from uuid import UUID
 
 import psycopg
 from fastapi import APIRouter, Request
+from psycopg.rows import dict_row
 from sse_starlette import EventSourceResponse
 
 from minutes.api.deps import Key, meeting_for
-from minutes.db.meetings import FINISHED
+from minutes.db.meetings import FINISHED, MEETING_COLUMNS, Meeting
 
 router = APIRouter(tags=["meetings"])
 KEEPALIVE_SECONDS = 15
@@ -62,3 +64,37 @@ def meeting_events(meeting_id: UUID, request: Request, key: Key) -> EventSourceR
                     return
 
     return EventSourceResponse(stream(), ping=KEEPALIVE_SECONDS)
+
+
+TRANSCRIBED = (
+    "SELECT m.status, EXISTS (SELECT 1 FROM meeting_events e WHERE e.meeting_id = m.id"
+    " AND e.kind = 'stage.completed' AND e.stage = 'transcribe') AS transcribed"
+    " FROM meetings m WHERE m.id = %s"
+)
+
+
+async def wait_for_transcript(url: str, meeting_id: UUID, timeout: float) -> Meeting | None:
+    """The meeting once its transcript is saved or it has finished; None after `timeout`.
+    Woken by the same notifications as the event stream; no polling."""
+    deadline = time.monotonic() + timeout
+    async with await psycopg.AsyncConnection.connect(
+        url, autocommit=True, row_factory=dict_row
+    ) as listener:
+        await listener.execute("LISTEN minutes_meetings")
+        while True:
+            row = await (await listener.execute(TRANSCRIBED, (meeting_id,))).fetchone()
+            if row is None:
+                return None
+            if row["transcribed"] or row["status"] in FINISHED:
+                meeting = await (
+                    await listener.execute(
+                        f"SELECT {MEETING_COLUMNS} FROM meetings WHERE id = %s", (meeting_id,)
+                    )
+                ).fetchone()
+                return Meeting.model_validate(meeting) if meeting else None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            async for notice in listener.notifies(timeout=remaining):
+                if json.loads(notice.payload)["id"] == str(meeting_id):
+                    break

@@ -74,9 +74,10 @@ def _safe_name(filename: str | None) -> str:
     return name[:100] or "recording"
 
 
-def _create(
+def create_from_source(
     conn: Connection, key: ApiKey, source: MeetingSource, meeting_id: UUID | None = None
 ) -> Created:
+    """A pending meeting for the caller (or the earlier one with the same dedupe key)."""
     if source.dedupe_key:
         earlier = find_by_dedupe_key(conn, key.user_id, source.dedupe_key)
         if earlier is not None:
@@ -92,12 +93,28 @@ def _create(
             user_id=key.user_id,
             webhook_url=str(source.webhook_url) if source.webhook_url else None,
             dedupe_key=source.dedupe_key,
+            priority=source.priority,
         )
     return Created(meeting=meeting, job=_job(conn, meeting), duplicate=False)
 
 
 def _job(conn: Connection, meeting: Meeting) -> Job:
     return Job(queued=has_queued_work(conn, meeting.id), stage=meeting.stage or STAGES[0].name)
+
+
+async def store_upload(storage: Storage, upload: UploadFile, meeting_id: UUID, limit: int) -> str:
+    """Copy an uploaded file to `uploads/<meeting>/<safe name>` in storage; returns the key."""
+    key = f"uploads/{meeting_id}/{_safe_name(upload.filename)}"
+
+    def chunks() -> Any:
+        upload.file.seek(0)
+        return iter(lambda: upload.file.read(1 << 20), b"")
+
+    try:
+        storage.put_stream(key, chunks(), limit)
+    finally:
+        await upload.close()
+    return key
 
 
 async def _upload(request: Request, storage: Storage, limit: int) -> tuple[UUID, MeetingSource]:
@@ -112,16 +129,7 @@ async def _upload(request: Request, storage: Storage, limit: int) -> tuple[UUID,
     if not isinstance(options, dict):
         raise HTTPException(422, "`options` must be a JSON object")
     meeting_id = uuid.uuid4()
-    key = f"uploads/{meeting_id}/{_safe_name(upload.filename)}"
-
-    def chunks() -> Any:
-        upload.file.seek(0)
-        return iter(lambda: upload.file.read(1 << 20), b"")
-
-    try:
-        storage.put_stream(key, chunks(), limit)
-    finally:
-        await upload.close()
+    key = await store_upload(storage, upload, meeting_id, limit)
     try:
         return meeting_id, MeetingSource.model_validate({**options, "audio_storage_path": key})
     except ValidationError as error:
@@ -147,7 +155,7 @@ async def post_meeting(
         except ValidationError as error:
             raise HTTPException(422, json.loads(error.json())) from None
         meeting_id = None
-    created = _create(conn, key, source, meeting_id)
+    created = create_from_source(conn, key, source, meeting_id)
     if created.duplicate:
         response.status_code = 200
     return created
@@ -156,7 +164,7 @@ async def post_meeting(
 @router.post("/batch", status_code=201, response_model=BatchResult)
 def post_batch(batch: Batch, conn: Db, key: Key) -> BatchResult:
     """Many sources at once (URLs or storage keys); each becomes its own meeting."""
-    return BatchResult(created=[_create(conn, key, item) for item in batch.items])
+    return BatchResult(created=[create_from_source(conn, key, item) for item in batch.items])
 
 
 @router.get("/meetings", response_model=list[Meeting])

@@ -16,6 +16,15 @@ class MeetingOptions(BaseModel):
     speakers: int | None = Field(None, ge=1, le=32, description="Exact number of speakers")
     min_speakers: int | None = Field(None, ge=1, le=32)
     max_speakers: int | None = Field(None, ge=1, le=32)
+    prompt: str | None = Field(
+        None, max_length=4000, description="Words to expect (names, jargon), given to Whisper"
+    )
+    temperature: float | None = Field(
+        None, ge=0, le=1, description="Sampling temperature; empty uses Whisper's fallback ladder"
+    )
+    priority: int = Field(
+        0, ge=-100, le=100, description="Higher runs first; every stage of the meeting keeps it"
+    )
     webhook_url: AnyHttpUrl | None = None
     dedupe_key: str | None = Field(
         None, max_length=200, description="A second request with the same key returns the first"
@@ -28,6 +37,8 @@ class MeetingOptions(BaseModel):
             "num_speakers": self.speakers,
             "min_speakers": self.min_speakers,
             "max_speakers": self.max_speakers,
+            "prompt": self.prompt,
+            "temperature": self.temperature,
         }
         return {key: value for key, value in options.items() if value is not None}
 

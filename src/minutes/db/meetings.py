@@ -31,6 +31,7 @@ class Meeting(BaseModel):
     options: dict[str, Any]
     source_sha256: str | None
     user_id: UUID | None
+    priority: int = 0
     webhook_url: str | None = None
     dedupe_key: str | None = None
     created_at: datetime
@@ -46,7 +47,7 @@ class Meeting(BaseModel):
         return self.status in FINISHED
 
 
-_MEETING_COLUMNS = ", ".join(Meeting.model_fields)
+MEETING_COLUMNS = ", ".join(Meeting.model_fields)
 
 
 def create_meeting(
@@ -60,12 +61,13 @@ def create_meeting(
     webhook_url: str | None = None,
     dedupe_key: str | None = None,
     meeting_id: UUID | None = None,
+    priority: int = 0,
 ) -> Meeting:
     """Insert a pending meeting; the database trigger queues its first stage."""
     row = conn.execute(
         "INSERT INTO meetings (id, title, audio_url, audio_storage_path, options, user_id,"
-        " webhook_url, dedupe_key) VALUES (coalesce(%s, gen_random_uuid()), %s, %s, %s, %s,"
-        f" %s, %s, %s) RETURNING {_MEETING_COLUMNS}",
+        " webhook_url, dedupe_key, priority) VALUES (coalesce(%s, gen_random_uuid()), %s, %s,"
+        f" %s, %s, %s, %s, %s, %s) RETURNING {MEETING_COLUMNS}",
         (
             meeting_id,
             title,
@@ -75,6 +77,7 @@ def create_meeting(
             user_id,
             webhook_url,
             dedupe_key,
+            priority,
         ),
     ).fetchone()
     return Meeting.model_validate(row)
@@ -82,7 +85,7 @@ def create_meeting(
 
 def find_by_dedupe_key(conn: Connection, user_id: UUID | None, key: str) -> Meeting | None:
     row = conn.execute(
-        f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE dedupe_key = %s"
+        f"SELECT {MEETING_COLUMNS} FROM meetings WHERE dedupe_key = %s"
         " AND user_id IS NOT DISTINCT FROM %s",
         (key, user_id),
     ).fetchone()
@@ -91,7 +94,7 @@ def find_by_dedupe_key(conn: Connection, user_id: UUID | None, key: str) -> Meet
 
 def get_meeting(conn: Connection, meeting_id: UUID) -> Meeting | None:
     row = conn.execute(
-        f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = %s", (meeting_id,)
+        f"SELECT {MEETING_COLUMNS} FROM meetings WHERE id = %s", (meeting_id,)
     ).fetchone()
     return Meeting.model_validate(row) if row else None
 
@@ -106,7 +109,7 @@ def list_meetings(
 ) -> list[Meeting]:
     """Newest first; `user_id` limits the list to that user's meetings."""
     rows = conn.execute(
-        f"SELECT {_MEETING_COLUMNS} FROM meetings"
+        f"SELECT {MEETING_COLUMNS} FROM meetings"
         " WHERE (%s::uuid IS NULL OR user_id = %s) AND (%s::text IS NULL OR status = %s)"
         " ORDER BY created_at DESC, id LIMIT %s OFFSET %s",
         (user_id, user_id, status, status, limit, offset),
@@ -199,6 +202,8 @@ _SEGMENT_COLUMNS = (
     "text",
     "confidence",
     "words",
+    "no_speech_prob",
+    "compression_ratio",
 )
 
 
@@ -219,6 +224,8 @@ def replace_segments(conn: Connection, meeting_id: UUID, segments: list[Segment]
                 segment.text,
                 segment.confidence,
                 Jsonb([word.model_dump(exclude_none=True) for word in segment.words]),
+                segment.no_speech_prob,
+                segment.compression_ratio,
             )
             for index, segment in enumerate(segments)
         ],
@@ -228,7 +235,7 @@ def replace_segments(conn: Connection, meeting_id: UUID, segments: list[Segment]
 def get_segments(conn: Connection, meeting_id: UUID) -> list[Segment]:
     rows = conn.execute(
         "SELECT s.start_time AS start, s.end_time AS end, s.text, s.confidence, s.speaker_label,"
-        " s.speaker_id, p.name AS speaker_name, s.words"
+        " s.speaker_id, p.name AS speaker_name, s.words, s.no_speech_prob, s.compression_ratio"
         " FROM transcript_segments s LEFT JOIN speakers p ON p.id = s.speaker_id"
         " WHERE s.meeting_id = %s ORDER BY s.segment_index",
         (meeting_id,),

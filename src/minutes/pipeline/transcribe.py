@@ -1,6 +1,8 @@
-"""Transcribe: VAD + faster-whisper, with word timestamps and language detection.
+"""Transcribe: VAD + faster-whisper, with word timestamps and language detection, or a remote
+OpenAI-compatible service (`MINUTES_ASR_BACKEND=openai`, minutes.asr.remote).
 
 Each worker loads a model once and keeps it (reloading per job costs seconds on CPU).
+Long recordings go through either backend in windows.
 """
 
 from __future__ import annotations
@@ -8,18 +10,21 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from contextlib import closing
+from functools import partial
+from typing import Any, Protocol
 
 import numpy as np
 from faster_whisper import WhisperModel
 
 from minutes import audio
+from minutes.asr.remote import RemoteRecognizer, remote_window_seconds
 from minutes.config import Settings
 from minutes.db import Connection
 from minutes.db.meetings import Meeting, replace_segments, update_meeting
 from minutes.pipeline.ingest import processed_audio_path
 from minutes.pipeline.stage import Stage, StageContext
-from minutes.transcript import Segment, Transcript, Word
+from minutes.transcript import Segment, Transcript, Word, clamp
 from minutes.weights import resolve_whisper_model
 
 # Whisper's own signals for text that is not speech: a segment that compresses too well is
@@ -61,23 +66,41 @@ def load_model(settings: Settings, name: str | None = None) -> WhisperModel:
         return _models[key]
 
 
+class Recognizer(Protocol):
+    """Turns one window of decoded audio into its transcript."""
+
+    def __call__(
+        self,
+        pcm: audio.PCM,
+        *,
+        language: str | None,
+        on_progress: Callable[[float], None],
+    ) -> Transcript: ...
+
+
 def transcribe_pcm(
     model: WhisperModel,
     pcm: audio.PCM,
     *,
     language: str | None,
     beam_size: int,
+    prompt: str | None = None,
+    temperature: float | None = None,
     on_progress: Callable[[float], None] = lambda fraction: None,
 ) -> Transcript:
-    """Run Whisper over decoded audio; the plain function the stage and benchmarks share."""
+    """Run Whisper over decoded audio; the plain function the stage and benchmarks share.
+    A `temperature` replaces faster-whisper's fallback ladder with that one value."""
     duration = len(pcm) / audio.SAMPLE_RATE
+    sampling = {} if temperature is None else {"temperature": temperature}
     segments, info = model.transcribe(
         pcm,
         language=language,
         beam_size=beam_size,
+        initial_prompt=prompt,
         vad_filter=True,
         word_timestamps=True,
         condition_on_previous_text=False,
+        **sampling,
     )
     kept = []
     for raw in segments:
@@ -101,27 +124,25 @@ def _to_segment(raw: Any, duration: float) -> Segment:
     words = [
         Word(
             word=word.word.strip(),
-            start=_clamp(word.start, duration),
-            end=_clamp(word.end, duration),
+            start=clamp(word.start, duration),
+            end=clamp(word.end, duration),
             probability=word.probability,
         )
         for word in _words(raw.words)
     ]
     return Segment(
-        start=_clamp(raw.start, duration),
-        end=_clamp(raw.end, duration),
+        start=clamp(raw.start, duration),
+        end=clamp(raw.end, duration),
         text=raw.text.strip(),
         confidence=math.exp(raw.avg_logprob),
+        no_speech_prob=round(raw.no_speech_prob, 4),
+        compression_ratio=round(raw.compression_ratio, 4),
         words=words,
     )
 
 
 def _words(words: Iterable[Any] | None) -> Iterable[Any]:
     return [word for word in words or () if word.word.strip()]
-
-
-def _clamp(seconds: float, duration: float) -> float:
-    return round(min(max(seconds, 0.0), duration), 3)
 
 
 WINDOW_SECONDS = 600.0
@@ -163,11 +184,10 @@ def _shifted(segment: Segment, offset: float) -> Segment:
 
 
 def transcribe_samples(
-    model: WhisperModel,
+    recognize: Recognizer,
     pcm: audio.Samples,
     *,
     language: str | None,
-    beam_size: int,
     on_progress: Callable[[float], None] = lambda fraction: None,
     window_seconds: float = WINDOW_SECONDS,
 ) -> Transcript:
@@ -184,13 +204,7 @@ def transcribe_samples(
         def progress(fraction: float, begin: int = begin, end: int = end) -> None:
             on_progress((begin + fraction * (end - begin)) / total)
 
-        part = transcribe_pcm(
-            model,
-            pcm[start:end],
-            language=found[0] if found else None,
-            beam_size=beam_size,
-            on_progress=progress,
-        )
+        part = recognize(pcm[start:end], language=found[0] if found else None, on_progress=progress)
         if found is None:
             found = (part.language, part.language_probability)
         segments += [_shifted(segment, start / audio.SAMPLE_RATE) for segment in part.segments]
@@ -200,16 +214,28 @@ def transcribe_samples(
 
 
 def transcribe(context: StageContext) -> Transcript:
-    settings, meeting = context.settings, context.meeting
-    model = load_model(settings, meeting.options.get("model"))
-    pcm = audio.WavSamples(processed_audio_path(settings, meeting.id))
-    return transcribe_samples(
-        model,
-        pcm,
-        language=meeting.options.get("language") or settings.language,
+    settings, options = context.settings, context.meeting.options
+    pcm = audio.WavSamples(processed_audio_path(settings, context.meeting.id))
+    language = options.get("language") or settings.language
+    prompt, temperature = options.get("prompt"), options.get("temperature")
+    if settings.asr_backend == "openai":
+        remote = RemoteRecognizer.open(settings, options.get("model"), prompt, temperature)
+        with closing(remote):
+            return transcribe_samples(
+                remote,
+                pcm,
+                language=language,
+                on_progress=context.report_progress,
+                window_seconds=remote_window_seconds(settings, WINDOW_SECONDS),
+            )
+    local = partial(
+        transcribe_pcm,
+        load_model(settings, options.get("model")),
         beam_size=settings.beam_size,
-        on_progress=context.report_progress,
+        prompt=prompt,
+        temperature=temperature,
     )
+    return transcribe_samples(local, pcm, language=language, on_progress=context.report_progress)
 
 
 def save(conn: Connection, meeting: Meeting, transcript: Transcript) -> None:

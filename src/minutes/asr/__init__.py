@@ -1,0 +1,1 @@
+"""Speech recognition backends the transcribe stage can use besides the local model."""
