@@ -48,14 +48,23 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture
-def database_url(postgres_url: str) -> Iterator[str]:
+@contextmanager
+def fresh_database(postgres_url: str) -> Iterator[str]:
+    """A migrated database of its own, dropped afterwards."""
     name = f"test_{uuid4().hex[:12]}"
     with connect(postgres_url) as conn:
         conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
-    yield make_conninfo(postgres_url, dbname=name)
-    with connect(postgres_url) as conn:
-        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    try:
+        yield make_conninfo(postgres_url, dbname=name)
+    finally:
+        with connect(postgres_url) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def database_url(postgres_url: str) -> Iterator[str]:
+    with fresh_database(postgres_url) as url:
+        yield url
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     asr_api_key: SecretStr | None = Field(None, description="Sent as a Bearer token.")
     asr_max_upload_bytes: int = Field(
         25 * 1024 * 1024,
-        gt=64 * 1024,
+        ge=1_000_000,
         description="The provider's upload limit; audio is sent in windows that fit under it.",
     )
     asr_retries: int = Field(

@@ -35,10 +35,9 @@ class RemoteTranscriptionFailed(BadInput):
     """The service refused the request (bad key, unknown model, unsupported audio)."""
 
 
-def remote_window_seconds(settings: Settings, largest: float) -> float:
-    """The longest window whose WAV fits the provider's upload limit (and `largest`)."""
-    fits = (settings.asr_max_upload_bytes - 1024) / WAV_BYTES_PER_SECOND
-    return min(largest, fits)
+def longest_upload_seconds(settings: Settings) -> float:
+    """The most audio one request may carry as WAV under the provider's upload limit."""
+    return (settings.asr_max_upload_bytes - 1024) / WAV_BYTES_PER_SECOND
 
 
 @dataclass

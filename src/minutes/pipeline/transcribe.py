@@ -18,7 +18,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 
 from minutes import audio
-from minutes.asr.remote import RemoteRecognizer, remote_window_seconds
+from minutes.asr.remote import RemoteRecognizer, longest_upload_seconds
 from minutes.config import Settings
 from minutes.db import Connection
 from minutes.db.meetings import Meeting, replace_segments, update_meeting
@@ -213,6 +213,11 @@ def transcribe_samples(
     return Transcript(language=language_found, language_probability=probability, segments=segments)
 
 
+def remote_window_seconds(settings: Settings) -> float:
+    """Windows whose latest quiet cut still fits the provider's upload limit."""
+    return min(WINDOW_SECONDS, longest_upload_seconds(settings) - CUT_SEARCH_SECONDS)
+
+
 def transcribe(context: StageContext) -> Transcript:
     settings, options = context.settings, context.meeting.options
     pcm = audio.WavSamples(processed_audio_path(settings, context.meeting.id))
@@ -226,7 +231,7 @@ def transcribe(context: StageContext) -> Transcript:
                 pcm,
                 language=language,
                 on_progress=context.report_progress,
-                window_seconds=remote_window_seconds(settings, WINDOW_SECONDS),
+                window_seconds=remote_window_seconds(settings),
             )
     local = partial(
         transcribe_pcm,
