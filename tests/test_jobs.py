@@ -93,6 +93,27 @@ def test_language_and_model_can_be_chosen_per_meeting(
     assert len(get_segments(db, meeting_id)) >= 2
 
 
+def test_a_higher_priority_meeting_queued_later_runs_first(
+    settings: Settings, db: Conn, english_speech: tuple[Path, str]
+) -> None:
+    """One worker, two waiting meetings: the later, higher-priority one goes through every
+    stage before the earlier one starts, because each stage keeps its meeting's priority."""
+    source = str(english_speech[0])
+    low = create_meeting(db, audio_url=source, title="low", options={"model": "tiny.en"})
+    high = create_meeting(
+        db, audio_url=source, title="high", options={"model": "tiny.en"}, priority=10
+    )
+    work_until_finished(settings, low.id, high.id)
+
+    def started(meeting_id: UUID) -> list[Any]:
+        return [
+            e["created_at"] for e in list_events(db, meeting_id) if e["kind"] == "stage.started"
+        ]
+
+    assert len(started(high.id)) == len(started(low.id)) == len(STAGES)
+    assert max(started(high.id)) < min(started(low.id))
+
+
 def test_bad_input_fails_its_own_meeting_and_the_next_one_completes(
     settings: Settings, db: Conn, english_speech: tuple[Path, str], tmp_path: Path
 ) -> None:
