@@ -77,6 +77,9 @@ def check_results(api: Api, key: str, meeting_id: str, events: list[dict[str, An
         assert len(voices) == 2
         sounds = client.get(f"/meetings/{meeting_id}/sounds").json()
         assert sounds["events"] and sounds["analysis"]["mood"]["mood"]
+        mood = client.get(f"/meetings/{meeting_id}/mood").json()
+        assert mood["mood"] == sounds["analysis"]["mood"]["mood"]
+        assert mood["sound_classification"] == "Speech" and 0 < mood["yamnet_confidence"] <= 1
         whole = client.get(f"/meetings/{meeting_id}/audio")
         assert whole.status_code == 200 and whole.content[:4] == b"RIFF"
         part = client.get(f"/meetings/{meeting_id}/audio", headers={"Range": "bytes=4-11"})

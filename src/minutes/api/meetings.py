@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 
 from minutes import exports
 from minutes.analysis.model import MeetingAnalysis, SoundEvent
+from minutes.analysis.seed_mood import SeedMood, seed_mood
 from minutes.api.deps import Db, Key, SettingsDep, StorageDep, api_key, bearer, meeting_for
 from minutes.api.media_links import LINK_SECONDS, audio_token, valid_token
 from minutes.api.schemas import AudioLink, Batch, BatchResult, Created, Job, MeetingSource
@@ -240,6 +241,16 @@ def get_meeting_sounds(meeting_id: UUID, conn: Db, key: Key) -> dict[str, Any]:
         "events": [event.model_dump() for event in events],
         "analysis": analysis.model_dump() if analysis else None,
     }
+
+
+@router.get("/meetings/{meeting_id}/mood", response_model=SeedMood)
+def get_meeting_mood(meeting_id: UUID, conn: Db, key: Key) -> SeedMood:
+    """Mood and main sound in the seed's shape, for front ends that already read it."""
+    meeting_for(conn, key, meeting_id)
+    analysis = get_analysis(conn, meeting_id)
+    if analysis is None:
+        raise HTTPException(404, "not analysed yet")
+    return seed_mood(analysis, get_sound_events(conn, meeting_id))
 
 
 @router.get("/meetings/{meeting_id}/webhooks", response_model=list[Delivery])
