@@ -25,6 +25,7 @@ from minutes.db.chunks import search
 from minutes.db.documents import get_document, load_record
 from minutes.db.migrate import migrate
 from minutes.db.speakers import meeting_voices
+from minutes.doctor import run_checks
 from minutes.errors import BadInput
 from minutes.logs import configure_logging
 from minutes.pipeline import STAGES
@@ -532,6 +533,20 @@ def models_llm() -> None:
         err.print(f"[red]error:[/red] {error.name} is not installed; run `make llm`")
         raise typer.Exit(1) from None
     sys.stdout.write(f"{path}\n")
+
+
+@app.command()
+def doctor() -> None:
+    """Check the database, storage, models, free disk and GPU; say what to fix."""
+    settings = _settings(quiet=True)
+    table = Table("check", "", "state", "to fix", box=None)
+    checks = run_checks(settings)
+    for check in checks:
+        mark = "[green]ok[/green]" if check.ok else "[red]FAIL[/red]"
+        table.add_row(check.name, mark, check.detail, check.fix)
+    out.print(table)
+    if not all(check.ok for check in checks):
+        raise typer.Exit(1)
 
 
 @db_app.command("migrate")
