@@ -20,8 +20,16 @@ from tests.api.conftest import serve
 EXAMPLES_PER_OPERATION = 20
 
 
+def _expected_timeout(response: Any) -> bool:
+    """No worker runs here, so a transcription request can only time out waiting for one:
+    a 504 in OpenAI's shape with code `timeout`, as designed."""
+    if response.status_code != 504:
+        return False
+    return bool(response.json().get("error", {}).get("code") == "timeout")
+
+
 def test_no_operation_answers_a_server_error(settings: Settings) -> None:
-    with serve(settings) as api:
+    with serve(settings.model_copy(update={"transcription_wait_seconds": 0.5})) as api:
         schema = schemathesis.openapi.from_url(f"{api.url}/openapi.json")
         headers = {"Authorization": f"Bearer {api.key()}"}
         failures: list[str] = []
@@ -41,7 +49,7 @@ def test_no_operation_answers_a_server_error(settings: Settings) -> None:
             )
             def check(case: Any) -> None:
                 response = case.call(base_url=api.url, headers=headers, timeout=60)
-                if response.status_code >= 500:
+                if response.status_code >= 500 and not _expected_timeout(response):
                     failures.append(
                         f"{case.method} {case.formatted_path} -> {response.status_code}: "
                         f"{response.text[:300]}"
