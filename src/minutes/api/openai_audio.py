@@ -204,16 +204,20 @@ async def create_transcription(
             code="timeout",
         )
     if meeting.status == "failed" and meeting.stage in ("ingest", "transcribe"):
-        reason = meeting.error_message or "transcription failed"
-        internal = "internal error" in reason
-        raise OpenAIError(
-            500 if internal else 400,
-            reason,
-            kind="server_error" if internal else "invalid_request_error",
-        )
+        raise _failure(meeting.error_message or "transcription failed")
     with request.app.state.pool.connection() as conn:
         segments = [_without_speaker(segment) for segment in get_segments(conn, meeting_id)]
     return _render(fields, meeting, segments, headers)
+
+
+def _failure(reason: str) -> OpenAIError:
+    """The meeting's own reason, with the status OpenAI would give: bad input is the
+    caller's (400), retries spent on an outage are 503, anything else 500."""
+    if "internal error" in reason:
+        return OpenAIError(500, reason, kind="server_error")
+    if reason.endswith("attempts)"):
+        return OpenAIError(503, reason, kind="server_error")
+    return OpenAIError(400, reason)
 
 
 def _without_speaker(segment: Segment) -> Segment:
