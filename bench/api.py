@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tests.loopback import free_port  # noqa: E402
+
 from minutes.db import connect  # noqa: E402
 from minutes.db.api_keys import create_key  # noqa: E402
 from minutes.db.embedded import start_embedded_postgres  # noqa: E402
@@ -34,12 +35,6 @@ from minutes.db.migrate import migrate  # noqa: E402
 
 SAMPLE = REPO / "samples" / "team-sync.flac"
 QUERIES = ["who sends the contract to legal", "vendor decision", "hiring an engineer"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def main() -> None:
