@@ -75,8 +75,18 @@ def test_every_response_format_through_the_openai_client(
         assert " --> " in outputs["srt"] and "," in outputs["srt"].splitlines()[1]
         assert isinstance(outputs["vtt"], str) and outputs["vtt"].startswith("WEBVTT\n\n00:00:0")
 
+        with recording.open("rb") as audio:
+            events = list(
+                client.audio.transcriptions.create(model="whisper-1", file=audio, stream=True)
+            )
+        done = events[-1]
+        assert done.type == "transcript.text.done"
+        deltas = [event.delta for event in events if event.type == "transcript.text.delta"]
+        assert len(deltas) == len(events) - 1 >= 1 and "".join(deltas) == done.text
+        assert text_error_rate(said, done.text) <= 0.15
+
         # each request is an ordinary meeting: listed, and searchable once indexed
-        meetings = _all_completed(api, key, 5)
+        meetings = _all_completed(api, key, 6)
     assert {m["title"] for m in meetings} == {recording.name}
     with api.client(key) as http:
         hits = http.get("/search", params={"q": "revenue forecast and hiring plan"}).json()
@@ -100,6 +110,12 @@ def test_openai_error_shapes(api: Api, english_speech: tuple[Path, str]) -> None
             model="whisper-1", file=audio, response_format="json", temperature=3
         )
     assert isinstance(bad.value.body, dict) and bad.value.body["param"] == "temperature"
+    with recording.open("rb") as audio, pytest.raises(openai.BadRequestError) as unstreamable:
+        client.audio.transcriptions.create(
+            model="whisper-1", file=audio, response_format="srt", stream=True
+        )
+    assert isinstance(unstreamable.value.body, dict)
+    assert unstreamable.value.body["param"] == "stream"
     # a file that is no audio fails its own meeting, answered as OpenAI answers bad input
     with background_worker(api.settings), pytest.raises(openai.BadRequestError) as corrupt:
         client.audio.transcriptions.create(

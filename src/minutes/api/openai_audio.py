@@ -8,14 +8,18 @@ shape, `{"error": {"message", "type", "param", "code"}}`.
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field, ValidationError
+from sse_starlette import EventSourceResponse
 from starlette.datastructures import FormData, UploadFile
 
 from minutes import exports
@@ -53,10 +57,13 @@ class OpenAIError(Exception):
         self.status, self.kind, self.param, self.code = status, kind, param, code
 
 
+def _error_body(error: OpenAIError) -> dict[str, str | None]:
+    return {"message": str(error), "type": error.kind, "param": error.param, "code": error.code}
+
+
 async def openai_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, OpenAIError)
-    body = {"message": str(error), "type": error.kind, "param": error.param, "code": error.code}
-    return JSONResponse({"error": body}, status_code=error.status)
+    return JSONResponse({"error": _error_body(error)}, status_code=error.status)
 
 
 def openai_key(
@@ -101,6 +108,7 @@ class TranscriptionRequest(BaseModel):
     response_format: ResponseFormat = "json"
     temperature: float | None = Field(None, ge=0, le=1)
     timestamp_granularities: list[Granularity] = Field(default_factory=list)
+    stream: bool = False
 
     def source(self, storage_key: str, title: str | None) -> MeetingSource:
         return MeetingSource(
@@ -131,6 +139,7 @@ _BODY = {
                             "enum": ["json", "text", "srt", "vtt", "verbose_json"],
                         },
                         "temperature": {"type": "number"},
+                        "stream": {"type": "boolean"},
                         "timestamp_granularities[]": {
                             "type": "array",
                             "items": {"type": "string", "enum": ["segment", "word"]},
@@ -146,7 +155,7 @@ _BODY = {
 def _fields(form: FormData) -> TranscriptionRequest:
     fields: dict[str, Any] = {
         name: value
-        for name in ("model", "language", "prompt", "response_format", "temperature")
+        for name in ("model", "language", "prompt", "response_format", "temperature", "stream")
         if isinstance(value := form.get(name), str)
     }
     fields["timestamp_granularities"] = [
@@ -161,6 +170,8 @@ def _fields(form: FormData) -> TranscriptionRequest:
         first = error.errors()[0]
         param = ".".join(str(part) for part in first["loc"]) or None
         raise OpenAIError(400, f"{param}: {first['msg']}", param=param) from None
+    if request.stream and request.response_format not in ("json", "text"):
+        raise OpenAIError(400, "stream works with response_format 'json' or 'text'", param="stream")
     if request.timestamp_granularities and request.response_format != "verbose_json":
         raise OpenAIError(
             400,
@@ -174,7 +185,9 @@ def _fields(form: FormData) -> TranscriptionRequest:
     "/audio/transcriptions",
     openapi_extra=_BODY,
     response_class=Response,
-    responses={200: {"content": {"application/json": {}, "text/plain": {}}}},
+    responses={
+        200: {"content": {"application/json": {}, "text/plain": {}, "text/event-stream": {}}}
+    },
 )
 async def create_transcription(
     request: Request, key: OpenAIKey, settings: SettingsDep, storage: StorageDep
@@ -191,14 +204,24 @@ async def create_transcription(
     source = fields.source(storage_key, upload.filename)
     with request.app.state.pool.connection() as conn:
         create_from_source(conn, key, source, meeting_id)
-    meeting = await wait_for_transcript(
-        request.app.state.database_url, meeting_id, settings.transcription_wait_seconds
-    )
     headers = {"Minutes-Meeting-Id": str(meeting_id)}
+    if fields.stream:
+        return EventSourceResponse(
+            _stream(request, meeting_id, settings.transcription_wait_seconds), headers=headers
+        )
+    meeting, segments = await _transcribed(request, meeting_id, settings.transcription_wait_seconds)
+    return _render(fields, meeting, segments, headers)
+
+
+async def _transcribed(
+    request: Request, meeting_id: UUID, wait_seconds: float
+) -> tuple[Meeting, list[Segment]]:
+    """The meeting and its segments once transcribed; OpenAIError when that fails."""
+    meeting = await wait_for_transcript(request.app.state.database_url, meeting_id, wait_seconds)
     if meeting is None:
         raise OpenAIError(
             504,
-            f"still transcribing after {settings.transcription_wait_seconds:g} s; the result "
+            f"still transcribing after {wait_seconds:g} s; the result "
             f"will be at /meetings/{meeting_id}/transcript",
             kind="server_error",
             code="timeout",
@@ -207,7 +230,25 @@ async def create_transcription(
         raise _failure(meeting.error_message or "transcription failed")
     with request.app.state.pool.connection() as conn:
         segments = [_without_speaker(segment) for segment in get_segments(conn, meeting_id)]
-    return _render(fields, meeting, segments, headers)
+    return meeting, segments
+
+
+async def _stream(
+    request: Request, meeting_id: UUID, wait_seconds: float
+) -> AsyncIterator[dict[str, str]]:
+    """OpenAI's stream events: a `transcript.text.delta` per segment, then
+    `transcript.text.done`. The deltas come once the transcript is saved, not while
+    Whisper runs; an error after the stream began is sent as an `error` event."""
+    try:
+        _, segments = await _transcribed(request, meeting_id, wait_seconds)
+    except OpenAIError as error:
+        yield {"data": json.dumps({"error": _error_body(error)})}
+        return
+    for index, segment in enumerate(segments):
+        delta = segment.text if index == 0 else f" {segment.text}"
+        yield {"data": json.dumps({"type": "transcript.text.delta", "delta": delta})}
+    text = " ".join(segment.text for segment in segments)
+    yield {"data": json.dumps({"type": "transcript.text.done", "text": text})}
 
 
 def _failure(reason: str) -> OpenAIError:
