@@ -10,9 +10,11 @@ import openai
 import pytest
 from openai import OpenAI
 
+from minutes.db import connect
+from minutes.db.meetings import list_events, list_meetings
 from tests.api.conftest import Api
 from tests.conftest import background_worker
-from tests.speech import text_error_rate
+from tests.speech import TEAM_SYNC, dialogue, text_error_rate
 
 
 def _client(api: Api, key: str) -> OpenAI:
@@ -131,3 +133,31 @@ def test_openai_error_shapes(api: Api, english_speech: tuple[Path, str]) -> None
         files={"nofile": ("x.txt", b"x")},
     )
     assert response.status_code == 400 and response.json()["error"]["param"] == "file"
+
+
+def test_the_stream_sends_segments_while_whisper_still_runs(api: Api, speech_dir: Path) -> None:
+    """A minute of speech is two of Whisper's 30 s windows: the first window's segments
+    reach the client before the transcribe stage has finished."""
+    recording = speech_dir / "a-minute.wav"
+    dialogue(TEAM_SYNC, recording)
+    client = _client(api, api.key())
+    arrivals = []
+    with background_worker(api.settings), recording.open("rb") as audio:
+        for event in client.audio.transcriptions.create(
+            model="whisper-1", file=audio, stream=True, language="en"
+        ):
+            arrivals.append((time.time(), event))
+    with connect(api.settings.database_url) as conn:
+        (meeting,) = list_meetings(conn)
+        finished = next(
+            e["created_at"].timestamp()
+            for e in list_events(conn, meeting.id)
+            if (e["kind"], e["stage"]) == ("stage.completed", "transcribe")
+        )
+    deltas = [(at, event.delta) for at, event in arrivals if event.type == "transcript.text.delta"]
+    done = arrivals[-1][1]
+    assert done.type == "transcript.text.done" and "".join(d for _, d in deltas) == done.text
+    assert len(deltas) >= 4
+    assert deltas[0][0] < finished - 1.0, "the first segment came only with the whole transcript"
+    said = " ".join(turn.text for turn in TEAM_SYNC)
+    assert text_error_rate(said, done.text) <= 0.15

@@ -30,6 +30,7 @@ from minutes.db import connect
 from minutes.db.meetings import create_meeting, get_meeting, get_segments
 from minutes.errors import TransientError
 from minutes.pipeline.transcribe import remote_window_seconds, transcribe_samples
+from minutes.transcript import Segment
 from tests.api.conftest import Api, serve
 from tests.conftest import background_worker, fresh_database, work_until_finished
 from tests.loopback import QuietHandler, http_server
@@ -180,7 +181,11 @@ def test_429_twice_then_success_is_retried_honouring_retry_after(
     script.statuses, script.headers = [429, 429, 200], {"Retry-After": "1"}
     ours = remote_settings(settings, url)
     recognizer = RemoteRecognizer.open(ours, prompt="Acme", temperature=0.2)
-    transcript = recognizer(_tone(3), language="en", on_progress=_ignore)
+    announced: list[Segment] = []
+    transcript = recognizer(
+        _tone(3), language="en", on_progress=_ignore, on_segment=announced.append
+    )
+    assert announced == transcript.segments
     assert [segment.text for segment in transcript.segments] == ["part 3"]
     assert [word.word for word in transcript.segments[0].words] == ["part", "3"]
     times = [upload.at for upload in script.uploads]
@@ -200,11 +205,11 @@ def test_refusals_fail_at_once_and_outages_hand_over_to_the_queue(
     script.statuses = [401]
     recognizer = RemoteRecognizer.open(remote_settings(settings, url, asr_retries=2))
     with pytest.raises(RemoteTranscriptionFailed, match="answered 401: scripted 401"):
-        recognizer(_tone(1), language=None, on_progress=_ignore)
+        recognizer(_tone(1), language=None, on_progress=_ignore, on_segment=print)
     assert len(script.uploads) == 1
     script.statuses, script.headers = [503], {"Retry-After": "0"}
     with pytest.raises(TransientError, match=r"answered 503 \(3 tries\)"):
-        recognizer(_tone(1), language=None, on_progress=_ignore)
+        recognizer(_tone(1), language=None, on_progress=_ignore, on_segment=print)
     assert len(script.uploads) == 4
 
 

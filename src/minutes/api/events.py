@@ -9,8 +9,9 @@ is completed or failed.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -19,7 +20,7 @@ from psycopg.rows import dict_row
 from sse_starlette import EventSourceResponse
 
 from minutes.api.deps import Key, meeting_for
-from minutes.db.meetings import FINISHED, MEETING_COLUMNS, Meeting
+from minutes.db.meetings import FINISHED, MEETING_COLUMNS, TRANSCRIPT_CHANNEL, Meeting
 
 router = APIRouter(tags=["meetings"])
 KEEPALIVE_SECONDS = 15
@@ -73,28 +74,66 @@ TRANSCRIBED = (
 )
 
 
-async def wait_for_transcript(url: str, meeting_id: UUID, timeout: float) -> Meeting | None:
-    """The meeting once its transcript is saved or it has finished; None after `timeout`.
-    Woken by the same notifications as the event stream; no polling."""
-    deadline = time.monotonic() + timeout
-    async with await psycopg.AsyncConnection.connect(
-        url, autocommit=True, row_factory=dict_row
-    ) as listener:
+@dataclass(frozen=True)
+class LiveSegment:
+    """A segment the worker announced while transcribing (the saved one may differ after
+    a retry)."""
+
+    start: float
+    end: float
+    text: str
+
+
+async def follow_transcription(
+    url: str, meeting_id: UUID, timeout: float
+) -> AsyncIterator[LiveSegment | Meeting | None]:
+    """Segments as the worker announces them, then the meeting once its transcript is saved
+    or it has finished, or None after `timeout`. Woken by notifications; no polling.
+
+    One connection only listens (leaving psycopg's notification generator mid-batch would
+    drop the rest of the batch); a second one reads the meeting's state. Segments announced
+    before this started listening are not repeated."""
+    connect = psycopg.AsyncConnection.connect
+    async with (
+        await connect(url, autocommit=True) as listener,
+        await connect(url, autocommit=True, row_factory=dict_row) as reader,
+    ):
         await listener.execute("LISTEN minutes_meetings")
-        while True:
-            row = await (await listener.execute(TRANSCRIBED, (meeting_id,))).fetchone()
-            if row is None:
-                return None
-            if row["transcribed"] or row["status"] in FINISHED:
-                meeting = await (
-                    await listener.execute(
-                        f"SELECT {MEETING_COLUMNS} FROM meetings WHERE id = %s", (meeting_id,)
-                    )
-                ).fetchone()
-                return Meeting.model_validate(meeting) if meeting else None
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            async for notice in listener.notifies(timeout=remaining):
-                if json.loads(notice.payload)["id"] == str(meeting_id):
+        await listener.execute(f"LISTEN {TRANSCRIPT_CHANNEL}")
+        ready, meeting = await _transcribed(reader, meeting_id)
+        if not ready:
+            async for notice in listener.notifies(timeout=timeout):
+                payload = json.loads(notice.payload)
+                if payload["id"] != str(meeting_id):
+                    continue
+                if notice.channel == TRANSCRIPT_CHANNEL:
+                    yield LiveSegment(payload["start"], payload["end"], payload["text"])
+                    continue
+                ready, meeting = await _transcribed(reader, meeting_id)
+                if ready:
                     break
+        yield meeting
+
+
+async def _transcribed(
+    reader: psycopg.AsyncConnection[dict[str, Any]], meeting_id: UUID
+) -> tuple[bool, Meeting | None]:
+    """(True, the meeting) once transcribed or finished, (True, None) when it is gone,
+    (False, None) while it is still on its way."""
+    row = await (await reader.execute(TRANSCRIBED, (meeting_id,))).fetchone()
+    if row is None:
+        return True, None
+    if not (row["transcribed"] or row["status"] in FINISHED):
+        return False, None
+    found = await (
+        await reader.execute(f"SELECT {MEETING_COLUMNS} FROM meetings WHERE id = %s", (meeting_id,))
+    ).fetchone()
+    return True, Meeting.model_validate(found) if found else None
+
+
+async def wait_for_transcript(url: str, meeting_id: UUID, timeout: float) -> Meeting | None:
+    """The meeting once its transcript is saved or it has finished; None after `timeout`."""
+    async for item in follow_transcription(url, meeting_id, timeout):
+        if not isinstance(item, LiveSegment):
+            return item
+    return None

@@ -24,7 +24,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from minutes import exports
 from minutes.api.deps import SettingsDep, StorageDep, authenticated, bearer
-from minutes.api.events import wait_for_transcript
+from minutes.api.events import LiveSegment, follow_transcription, wait_for_transcript
 from minutes.api.meetings import create_from_source, store_upload
 from minutes.api.schemas import MeetingSource
 from minutes.asr.languages import language_name
@@ -216,8 +216,15 @@ async def create_transcription(
 async def _transcribed(
     request: Request, meeting_id: UUID, wait_seconds: float
 ) -> tuple[Meeting, list[Segment]]:
-    """The meeting and its segments once transcribed; OpenAIError when that fails."""
     meeting = await wait_for_transcript(request.app.state.database_url, meeting_id, wait_seconds)
+    return _checked(request, meeting_id, meeting, wait_seconds)
+
+
+def _checked(
+    request: Request, meeting_id: UUID, meeting: Meeting | None, wait_seconds: float
+) -> tuple[Meeting, list[Segment]]:
+    """The meeting and its saved segments; OpenAIError when transcription failed or the
+    wait ran out."""
     if meeting is None:
         raise OpenAIError(
             504,
@@ -233,20 +240,35 @@ async def _transcribed(
     return meeting, segments
 
 
+def _delta(text: str, first: bool) -> dict[str, str]:
+    event = {"type": "transcript.text.delta", "delta": text if first else f" {text}"}
+    return {"data": json.dumps(event)}
+
+
 async def _stream(
     request: Request, meeting_id: UUID, wait_seconds: float
 ) -> AsyncIterator[dict[str, str]]:
-    """OpenAI's stream events: a `transcript.text.delta` per segment, then
-    `transcript.text.done`. The deltas come once the transcript is saved, not while
-    Whisper runs; an error after the stream began is sent as an `error` event."""
+    """OpenAI's stream events: a `transcript.text.delta` per segment as the worker finds it,
+    then `transcript.text.done` with the saved text. Segments are told apart by their start,
+    so a retried stage does not repeat them; any the stream missed come before `done`. An
+    error after the stream began is sent as an `error` event."""
+    url, last_start, first = request.app.state.database_url, -1.0, True
+    meeting: Meeting | None = None
+    async for item in follow_transcription(url, meeting_id, wait_seconds):
+        if not isinstance(item, LiveSegment):
+            meeting = item
+        elif item.start > last_start:
+            yield _delta(item.text, first)
+            last_start, first = item.start, False
     try:
-        _, segments = await _transcribed(request, meeting_id, wait_seconds)
+        _, segments = _checked(request, meeting_id, meeting, wait_seconds)
     except OpenAIError as error:
         yield {"data": json.dumps({"error": _error_body(error)})}
         return
-    for index, segment in enumerate(segments):
-        delta = segment.text if index == 0 else f" {segment.text}"
-        yield {"data": json.dumps({"type": "transcript.text.delta", "delta": delta})}
+    for segment in segments:
+        if segment.start > last_start:
+            yield _delta(segment.text, first)
+            last_start, first = segment.start, False
     text = " ".join(segment.text for segment in segments)
     yield {"data": json.dumps({"type": "transcript.text.done", "text": text})}
 

@@ -81,6 +81,7 @@ class RemoteRecognizer:
         *,
         language: str | None,
         on_progress: Callable[[float], None],
+        on_segment: Callable[[Segment], None],
     ) -> Transcript:
         form: dict[str, Any] = {
             "model": self.model,
@@ -90,8 +91,11 @@ class RemoteRecognizer:
         optional = {"language": language, "prompt": self.prompt, "temperature": self.temperature}
         form.update({name: str(value) for name, value in optional.items() if value is not None})
         response = self._post(form, _wav(pcm))
+        transcript = _transcript(response.json(), len(pcm) / audio.SAMPLE_RATE)
+        for segment in transcript.segments:
+            on_segment(segment)
         on_progress(1.0)
-        return _transcript(response.json(), len(pcm) / audio.SAMPLE_RATE)
+        return transcript
 
     def _post(self, form: dict[str, Any], wav: bytes) -> httpx.Response:
         retries = self.settings.asr_retries

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -182,6 +183,20 @@ def add_event(
         "INSERT INTO meeting_events (meeting_id, kind, stage, detail) VALUES (%s, %s, %s, %s)",
         (meeting_id, kind, stage, Jsonb(detail or {})),
     )
+
+
+TRANSCRIPT_CHANNEL = "minutes_transcript"
+"""Segments as the transcribe stage finds them, before the transcript is saved."""
+
+
+def announce_segment(conn: Connection, meeting_id: UUID, segment: Segment) -> None:
+    payload = {
+        "id": str(meeting_id),
+        "start": segment.start,
+        "end": segment.end,
+        "text": segment.text[:2000],  # NOTIFY payloads stop at 8000 bytes
+    }
+    conn.execute("SELECT pg_notify(%s, %s)", (TRANSCRIPT_CHANNEL, json.dumps(payload)))
 
 
 def list_events(conn: Connection, meeting_id: UUID) -> list[dict[str, Any]]:

@@ -15,13 +15,15 @@ from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
+import psycopg
+import structlog
 from faster_whisper import WhisperModel
 
 from minutes import audio
 from minutes.asr.remote import RemoteRecognizer, longest_upload_seconds
 from minutes.config import Settings
 from minutes.db import Connection
-from minutes.db.meetings import Meeting, replace_segments, update_meeting
+from minutes.db.meetings import Meeting, announce_segment, replace_segments, update_meeting
 from minutes.pipeline.ingest import processed_audio_path
 from minutes.pipeline.stage import Stage, StageContext
 from minutes.transcript import Segment, Transcript, Word, clamp
@@ -32,6 +34,8 @@ from minutes.weights import resolve_whisper_model
 MAX_COMPRESSION_RATIO = 2.4
 NO_SPEECH_PROBABILITY = 0.6
 MIN_AVG_LOGPROB = -1.0
+
+log = structlog.get_logger(__name__)
 
 _models: dict[tuple[str, str, str, int], WhisperModel] = {}
 _models_lock = threading.Lock()
@@ -66,8 +70,16 @@ def load_model(settings: Settings, name: str | None = None) -> WhisperModel:
         return _models[key]
 
 
+SegmentSink = Callable[[Segment], None]
+
+
+def _ignore(segment: Segment) -> None:
+    pass
+
+
 class Recognizer(Protocol):
-    """Turns one window of decoded audio into its transcript."""
+    """Turns one window of decoded audio into its transcript, handing each segment to
+    `on_segment` as soon as it is known."""
 
     def __call__(
         self,
@@ -75,6 +87,7 @@ class Recognizer(Protocol):
         *,
         language: str | None,
         on_progress: Callable[[float], None],
+        on_segment: SegmentSink,
     ) -> Transcript: ...
 
 
@@ -87,6 +100,7 @@ def transcribe_pcm(
     prompt: str | None = None,
     temperature: float | None = None,
     on_progress: Callable[[float], None] = lambda fraction: None,
+    on_segment: SegmentSink = _ignore,
 ) -> Transcript:
     """Run Whisper over decoded audio; the plain function the stage and benchmarks share.
     A `temperature` replaces faster-whisper's fallback ladder with that one value."""
@@ -108,6 +122,7 @@ def transcribe_pcm(
             on_progress(min(raw.end / duration, 1.0))
         if _is_likely_speech(raw):
             kept.append(_to_segment(raw, duration))
+            on_segment(kept[-1])
     return Transcript(
         language=info.language, language_probability=info.language_probability, segments=kept
     )
@@ -189,6 +204,7 @@ def transcribe_samples(
     *,
     language: str | None,
     on_progress: Callable[[float], None] = lambda fraction: None,
+    on_segment: SegmentSink = _ignore,
     window_seconds: float = WINDOW_SECONDS,
 ) -> Transcript:
     """Whisper window by window, each cut at a quiet moment; the language found in the
@@ -204,10 +220,20 @@ def transcribe_samples(
         def progress(fraction: float, begin: int = begin, end: int = end) -> None:
             on_progress((begin + fraction * (end - begin)) / total)
 
-        part = recognize(pcm[start:end], language=found[0] if found else None, on_progress=progress)
+        offset = start / audio.SAMPLE_RATE
+
+        def announce(segment: Segment, offset: float = offset) -> None:
+            on_segment(_shifted(segment, offset))
+
+        part = recognize(
+            pcm[start:end],
+            language=found[0] if found else None,
+            on_progress=progress,
+            on_segment=announce,
+        )
         if found is None:
             found = (part.language, part.language_probability)
-        segments += [_shifted(segment, start / audio.SAMPLE_RATE) for segment in part.segments]
+        segments += [_shifted(segment, offset) for segment in part.segments]
         start = end
     language_found, probability = found or (language or "en", 0.0)
     return Transcript(language=language_found, language_probability=probability, segments=segments)
@@ -218,8 +244,24 @@ def remote_window_seconds(settings: Settings) -> float:
     return min(WINDOW_SECONDS, longest_upload_seconds(settings) - CUT_SEARCH_SECONDS)
 
 
+def _announcer(context: StageContext) -> SegmentSink:
+    """Each segment as a notification, for callers following the transcript live."""
+
+    def announce(segment: Segment) -> None:
+        try:
+            with context.connection() as conn:
+                announce_segment(conn, context.meeting.id, segment)
+        except psycopg.Error as error:  # the saved transcript is what counts
+            log.warning(
+                "segment.not_announced", meeting_id=str(context.meeting.id), error=str(error)
+            )
+
+    return announce
+
+
 def transcribe(context: StageContext) -> Transcript:
     settings, options = context.settings, context.meeting.options
+    on_segment = _announcer(context)
     pcm = audio.WavSamples(processed_audio_path(settings, context.meeting.id))
     language = options.get("language") or settings.language
     prompt, temperature = options.get("prompt"), options.get("temperature")
@@ -231,6 +273,7 @@ def transcribe(context: StageContext) -> Transcript:
                 pcm,
                 language=language,
                 on_progress=context.report_progress,
+                on_segment=on_segment,
                 window_seconds=remote_window_seconds(settings),
             )
     local = partial(
@@ -240,7 +283,9 @@ def transcribe(context: StageContext) -> Transcript:
         prompt=prompt,
         temperature=temperature,
     )
-    return transcribe_samples(local, pcm, language=language, on_progress=context.report_progress)
+    return transcribe_samples(
+        local, pcm, language=language, on_progress=context.report_progress, on_segment=on_segment
+    )
 
 
 def save(conn: Connection, meeting: Meeting, transcript: Transcript) -> None:
