@@ -51,47 +51,79 @@ def cluster_voices(
     floor = max(
         MIN_VOICE_SECONDS, min(MIN_VOICE_SHARE * float(durations.sum()), MAX_VOICE_FLOOR_SECONDS)
     )
-    while _absorb_smallest(embeddings, durations, labels, floor) or _merge_closest(
-        embeddings, labels, SAME_VOICE_SIMILARITY, max_speakers
-    ):
-        pass
+    labels = _Groups(embeddings, durations, labels).settle(floor, max_speakers)
     if min_speakers and len(set(labels.tolist())) < min_speakers:
         labels = fcluster(tree, t=min(min_speakers, count), criterion="maxclust")
     return _by_first_appearance(labels)
 
 
-def _absorb_smallest(
-    embeddings: Vectors, durations: npt.NDArray[np.float64], labels: Labels, floor: float
-) -> bool:
-    groups = sorted(set(labels.tolist()))
-    if len(groups) == 1:
-        return False
-    spoken = {k: float(durations[labels == k].sum()) for k in groups}
-    smallest = min(groups, key=spoken.__getitem__)
-    if spoken[smallest] >= floor:
-        return False
-    others = [k for k in groups if k != smallest]
-    centres = centroids_of(embeddings, labels, others)
-    for index in np.flatnonzero(labels == smallest):
-        labels[index] = others[nearest(embeddings[index], centres)]
-    return True
+class _Groups:
+    """Step 2 on running sums per group, so each absorb or merge costs the groups it
+    touches rather than a pass over every piece (hours of audio give thousands)."""
 
+    def __init__(self, embeddings: Vectors, durations: npt.NDArray[np.float64], labels: Labels):
+        self.embeddings, self.labels = embeddings, labels.copy()
+        self.members = {int(k): np.flatnonzero(labels == k) for k in np.unique(labels)}
+        self.sums = {
+            k: embeddings[m].sum(axis=0, dtype=np.float64) for k, m in self.members.items()
+        }
+        self.spoken = {k: float(durations[m].sum()) for k, m in self.members.items()}
+        self.durations = durations
 
-def _merge_closest(
-    embeddings: Vectors, labels: Labels, similarity: float, max_speakers: int | None
-) -> bool:
-    groups = sorted(set(labels.tolist()))
-    if len(groups) == 1:
-        return False
-    centres = centroids_of(embeddings, labels, groups)
-    alike = centres @ centres.T
-    np.fill_diagonal(alike, -1.0)
-    first, second = np.unravel_index(int(np.argmax(alike)), alike.shape)
-    too_many = max_speakers is not None and len(groups) > max_speakers
-    if alike[first, second] < similarity and not too_many:
-        return False
-    labels[labels == groups[second]] = groups[first]
-    return True
+    def centres(self, groups: list[int]) -> Vectors:
+        """Unit-length mean embedding of each group (the sum points the same way)."""
+        sums = np.stack([self.sums[k] for k in groups])
+        unit: Vectors = (sums / np.linalg.norm(sums, axis=1, keepdims=True)).astype(np.float32)
+        return unit
+
+    def settle(self, floor: float, max_speakers: int | None) -> Labels:
+        while self._absorb_smallest(floor) or self._merge_closest(max_speakers):
+            pass
+        return self.labels
+
+    def _absorb_smallest(self, floor: float) -> bool:
+        """The group with the least speech, if below `floor`, is shared out piece by piece
+        to the nearest other group."""
+        groups = sorted(self.members)
+        if len(groups) == 1:
+            return False
+        smallest = min(groups, key=self.spoken.__getitem__)
+        if self.spoken[smallest] >= floor:
+            return False
+        others = [k for k in groups if k != smallest]
+        moving = self.members.pop(smallest)
+        del self.sums[smallest], self.spoken[smallest]
+        targets = np.argmax(self.embeddings[moving] @ self.centres(others).T, axis=1)
+        for piece, target in zip(moving, targets, strict=True):
+            self._move(int(piece), others[int(target)])
+        return True
+
+    def _merge_closest(self, max_speakers: int | None) -> bool:
+        """The two groups with the most alike mean voices become one while they are alike
+        enough (or while there are more than `max_speakers`)."""
+        groups = sorted(self.members)
+        if len(groups) == 1:
+            return False
+        centres = self.centres(groups)
+        alike = centres @ centres.T
+        np.fill_diagonal(alike, -1.0)
+        first, second = np.unravel_index(int(np.argmax(alike)), alike.shape)
+        too_many = max_speakers is not None and len(groups) > max_speakers
+        if alike[first, second] < SAME_VOICE_SIMILARITY and not too_many:
+            return False
+        keep, gone = groups[int(first)], groups[int(second)]
+        for piece in self.members.pop(gone):
+            self.labels[piece] = keep
+        self.members[keep] = np.flatnonzero(self.labels == keep)
+        self.sums[keep] += self.sums.pop(gone)
+        self.spoken[keep] += self.spoken.pop(gone)
+        return True
+
+    def _move(self, piece: int, group: int) -> None:
+        self.labels[piece] = group
+        self.members[group] = np.append(self.members[group], piece)
+        self.sums[group] += self.embeddings[piece]
+        self.spoken[group] += float(self.durations[piece])
 
 
 def _by_first_appearance(raw: Labels) -> Labels:
