@@ -58,6 +58,7 @@ test-slow: system-deps $(STAMP)
 bench: system-deps $(LLM_STAMP)
 	$(BIN)/python bench/transcribe.py
 	$(BIN)/python bench/diarize.py
+	$(BIN)/python bench/clustering.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/summarize.py
 
