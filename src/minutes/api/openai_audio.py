@@ -26,7 +26,7 @@ from minutes import exports
 from minutes.api.deps import SettingsDep, StorageDep, authenticated, bearer
 from minutes.api.events import LiveSegment, follow_transcription, wait_for_transcript
 from minutes.api.meetings import create_from_source, store_upload
-from minutes.api.schemas import MeetingSource
+from minutes.api.schemas import TITLE_LENGTH, MeetingSource
 from minutes.asr.languages import language_name
 from minutes.db.api_keys import ApiKey
 from minutes.db.meetings import Meeting, get_segments
@@ -110,10 +110,11 @@ class TranscriptionRequest(BaseModel):
     timestamp_granularities: list[Granularity] = Field(default_factory=list)
     stream: bool = False
 
-    def source(self, storage_key: str, title: str | None) -> MeetingSource:
+    def source(self, storage_key: str, filename: str | None) -> MeetingSource:
+        """The meeting to create, titled with the upload's file name."""
         return MeetingSource(
             audio_storage_path=storage_key,
-            title=title,
+            title=filename[:TITLE_LENGTH] if filename else None,
             language=self.language or None,
             model=None if self.model in ALIASES else self.model,
             prompt=self.prompt or None,

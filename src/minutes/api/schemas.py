@@ -8,9 +8,11 @@ from pydantic import AnyHttpUrl, BaseModel, Field, model_validator
 
 from minutes.db.meetings import Meeting
 
+TITLE_LENGTH = 500
+
 
 class MeetingOptions(BaseModel):
-    title: str | None = Field(None, max_length=500)
+    title: str | None = Field(None, max_length=TITLE_LENGTH)
     language: str | None = Field(None, max_length=10, description="Force a language code")
     model: str | None = Field(None, max_length=200, description="Whisper model for this one")
     speakers: int | None = Field(None, ge=1, le=32, description="Exact number of speakers")
