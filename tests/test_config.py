@@ -81,3 +81,13 @@ def test_shutdown_grace_must_end_before_recovery_starts(monkeypatch: pytest.Monk
     monkeypatch.setenv("MINUTES_SHUTDOWN_TIMEOUT_SECONDS", "10")
     with pytest.raises(SettingsError, match="MINUTES_SHUTDOWN_TIMEOUT_SECONDS"):
         load_settings()
+
+
+def test_the_remote_transcription_backend_needs_an_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MINUTES_ASR_BACKEND", "openai")
+    with pytest.raises(SettingsError, match=r"MINUTES_ASR_BASE_URL: .*MINUTES_ASR_BACKEND=openai"):
+        load_settings()
+    monkeypatch.setenv("MINUTES_ASR_BASE_URL", "https://api.openai.com/v1")
+    assert load_settings().asr_base_url == "https://api.openai.com/v1"

@@ -53,7 +53,9 @@ class Settings(BaseSettings):
         "OpenAI-compatible transcription endpoint (OpenAI, Azure OpenAI, Groq, another minutes).",
     )
     asr_base_url: str | None = Field(
-        None, description="That endpoint's base URL, e.g. https://api.openai.com/v1."
+        None,
+        validate_default=True,
+        description="That endpoint's base URL, e.g. https://api.openai.com/v1.",
     )
     asr_model: str = Field("whisper-1", description="The model name the endpoint expects.")
     asr_api_key: SecretStr | None = Field(None, description="Sent as a Bearer token.")
@@ -172,6 +174,15 @@ class Settings(BaseSettings):
     def _model_for_the_endpoint(cls, value: str, info: ValidationInfo) -> str:
         if info.data.get("llm_base_url") and not value:
             raise ValueError("name the model when MINUTES_LLM_BASE_URL is set")
+        return value
+
+    @field_validator("asr_base_url")
+    @classmethod
+    def _remote_backend_needs_an_endpoint(
+        cls, value: str | None, info: ValidationInfo
+    ) -> str | None:
+        if info.data.get("asr_backend") == "openai" and not value:
+            raise ValueError("set it when MINUTES_ASR_BACKEND=openai")
         return value
 
     @field_validator("llm_base_url", "asr_base_url", "log_dir", mode="before")

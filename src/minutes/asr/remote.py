@@ -59,10 +59,7 @@ class RemoteRecognizer:
         temperature: float | None = None,
     ) -> RemoteRecognizer:
         """`model` overrides MINUTES_ASR_MODEL for one meeting."""
-        if not settings.asr_base_url:
-            raise RemoteTranscriptionFailed(
-                "MINUTES_ASR_BACKEND=openai needs MINUTES_ASR_BASE_URL (e.g. https://api.openai.com/v1)"
-            )
+        assert settings.asr_base_url, "the settings refuse the openai backend without one"
         key = settings.asr_api_key.get_secret_value() if settings.asr_api_key else ""
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         client = httpx.Client(
