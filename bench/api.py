@@ -26,7 +26,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.loopback import free_port  # noqa: E402
+from tests.loopback import free_port, wait_until_answering  # noqa: E402
 
 from minutes.db import connect  # noqa: E402
 from minutes.db.api_keys import create_key  # noqa: E402
@@ -65,16 +65,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         headers = {"Authorization": f"Bearer {key}"}
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SystemExit("the API did not start")
-                time.sleep(0.3)
+            wait_until_answering(f"{base}/health", 60, processes[0])
             with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
                 ids = [
                     client.post(

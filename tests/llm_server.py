@@ -10,16 +10,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
 from minutes.weights import bundled_llm
-from tests.loopback import QuietHandler, free_port, http_server
+from tests.loopback import QuietHandler, free_port, http_server, wait_until_answering
 
 
 @dataclass
@@ -56,18 +53,10 @@ def llama_server(
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + startup_seconds
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("llama_cpp.server did not start in time")
-            time.sleep(0.5)
+        try:
+            wait_until_answering(f"{base_url}/models", startup_seconds, process)
+        except RuntimeError as error:
+            raise RuntimeError(f"llama_cpp.server {error}: {log.read_text()[-2000:]}") from None
         yield LlamaServer(base_url=base_url, log=log)
     finally:
         process.terminate()
