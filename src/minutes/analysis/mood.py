@@ -48,13 +48,18 @@ def _band(value: float, low: float, high: float, scale: float) -> tuple[int, flo
     return band, min(margin, 1.0)
 
 
+def arousal_band(lively: float) -> tuple[int, float]:
+    """0 (flat), 1 or 2 (lively), and the margin to the nearest border."""
+    return _band(lively, LOW_AROUSAL, HIGH_AROUSAL, 0.3)
+
+
 def estimate_mood(stats: VoiceStats) -> MoodEstimate:
     lively = arousal(stats)
     valence = stats.text_sentiment
-    arousal_band, arousal_margin = _band(lively, LOW_AROUSAL, HIGH_AROUSAL, 0.3)
+    liveliness, arousal_margin = arousal_band(lively)
     valence_band, valence_margin = _band(valence, NEGATIVE, POSITIVE, 0.3)
     return MoodEstimate(
-        mood=MOODS[(arousal_band, valence_band - 1)],
+        mood=MOODS[(liveliness, valence_band - 1)],
         arousal=lively,
         valence=valence,
         confidence=round(min(arousal_margin, valence_margin), 2),

@@ -14,8 +14,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from minutes.analysis.model import MeetingAnalysis, Mood, SoundEvent
-from minutes.analysis.mood import HIGH_AROUSAL, LOW_AROUSAL
+from minutes.analysis.mood import arousal_band
 
+EnergyLevel = Literal["low", "medium", "high"]
+ENERGY_LEVELS: tuple[EnergyLevel, ...] = ("low", "medium", "high")
+"""By the mood estimate's arousal band."""
 Emotion = Literal["excited", "happy", "calm", "neutral", "sad", "angry"]
 EMOTIONS: dict[Mood, Emotion] = {
     "enthusiastic": "excited",
@@ -40,7 +43,7 @@ class SeedMood(BaseModel):
         description="The nearest common emotion word for that quadrant (tense -> angry, "
         "negative/downbeat -> sad, ...); not from an emotion classifier"
     )
-    energy_level: Literal["low", "medium", "high"] = Field(
+    energy_level: EnergyLevel = Field(
         description="The liveliness (arousal) band the mood estimate used"
     )
     confidence: float = Field(description="The mood estimate's distance from its borders, 0-1")
@@ -58,13 +61,6 @@ class SeedMood(BaseModel):
 
 def seed_mood(analysis: MeetingAnalysis, sounds: list[SoundEvent]) -> SeedMood:
     estimate = analysis.mood
-    energy: Literal["low", "medium", "high"] = (
-        "low"
-        if estimate.arousal < LOW_AROUSAL
-        else "high"
-        if estimate.arousal > HIGH_AROUSAL
-        else "medium"
-    )
     seconds: dict[str, float] = defaultdict(float)
     weighted: dict[str, float] = defaultdict(float)
     for event in sounds:
@@ -75,7 +71,7 @@ def seed_mood(analysis: MeetingAnalysis, sounds: list[SoundEvent]) -> SeedMood:
     return SeedMood(
         mood=estimate.mood,
         emotion=EMOTIONS[estimate.mood],
-        energy_level=energy,
+        energy_level=ENERGY_LEVELS[arousal_band(estimate.arousal)[0]],
         confidence=estimate.confidence,
         emotion_confidence=estimate.confidence,
         sound_classification=label,
