@@ -34,7 +34,7 @@ from minutes.transcript import Segment
 from tests.api.conftest import Api, serve
 from tests.conftest import background_worker, fresh_database, work_until_finished
 from tests.loopback import QuietHandler, http_server
-from tests.speech import text_error_rate
+from tests.speech import text_error_rate, write_wav
 
 
 @pytest.fixture
@@ -220,11 +220,7 @@ def test_long_audio_goes_up_in_windows_under_the_upload_limit(
     limit = 1_000_000  # about 31 s of 16 kHz WAV
     ours = remote_settings(settings, url, asr_max_upload_bytes=limit)
     wav = tmp_path / "long.wav"
-    with wave.open(str(wav), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(audio.SAMPLE_RATE)
-        out.writeframes((_tone(80) * 32767).astype(np.int16).tobytes())
+    write_wav(wav, _tone(80) * 32767, rate=audio.SAMPLE_RATE)
     transcript = transcribe_samples(
         RemoteRecognizer.open(ours),
         audio.WavSamples(wav),
